@@ -63,10 +63,7 @@ func segment(ks []Key, i int, t float64, sc float64) float64 {
 	if !(x > 0) || !(span > 0) {
 		return av
 	}
-	u := x / span
-	if u > 1 {
-		u = 1
-	}
+	u := x / span // < 1 here: the caller picked the segment with t before b.T
 	switch a.Interp {
 	case Hold:
 		return av
