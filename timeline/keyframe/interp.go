@@ -9,7 +9,10 @@ import (
 const (
 	Hold   Interp = "hold"   // keep the start key's value until the next key
 	Linear Interp = "linear" // straight line; "" means the same
-	Bezier Interp = "bezier" // cubic Bezier in (time, value) with the keys' handles
+	// Bezier is a cubic Bezier in (time, value) from this key's out handle to the next key's
+	// in handle. A handle with both dt and dv zero means a third of the way along the
+	// segment (a straight line when both are zero); handle dt is clamped into the segment.
+	Bezier Interp = "bezier"
 	Smooth Interp = "smooth" // Catmull-Rom through the neighbouring keys
 
 	EaseInSine       Interp = "ease-in-sine"
