@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -520,5 +521,49 @@ func TestTakeLineage(t *testing.T) {
 	}
 	if _, _, err := q.Promote(ctxT(t), 9999, ""); !errors.Is(err, gen.ErrNotFound) {
 		t.Errorf("promoting a missing take: %v", err)
+	}
+}
+
+func TestBadRequestsAreRefusedBeforeAnythingIsWritten(t *testing.T) {
+	st := gen.NewMemStore()
+	f := newFake(t.TempDir())
+	q := newQueue(t, st, t.TempDir(), "", f)
+	img := filepath.Join(t.TempDir(), "still.png")
+	os.WriteFile(img, []byte("png"), 0o644)
+	tests := []struct {
+		name   string
+		change func(*gen.Request)
+		want   string
+	}{
+		{"an operation the backend lacks", func(r *gen.Request) { r.Op = gen.Speech }, "cannot do speech"},
+		{"a duration past the backend's range", func(r *gen.Request) { r.Frames = 24 * 11 }, "outside fake's range"},
+		{"a missing image", func(r *gen.Request) { r.Op = gen.ImageToVideo }, "needs --image"},
+		{"an image that does not exist", func(r *gen.Request) {
+			r.Op, r.Inputs = gen.ImageToVideo, []gen.Input{{Role: gen.RoleImage, Path: "/no/such.png"}}
+		}, "no such file"},
+		{"an unknown parameter", func(r *gen.Request) {
+			r.Op, r.Inputs, r.Params = gen.ImageToVideo, []gen.Input{{Role: gen.RoleImage, Path: img}}, map[string]string{"mood": "x"}
+		}, `parameter "mood"`},
+		{"a parameter value out of its list", func(r *gen.Request) {
+			r.Op, r.Inputs, r.Params = gen.ImageToVideo, []gen.Input{{Role: gen.RoleImage, Path: img}}, map[string]string{"look": "pastel"}
+		}, "must be one of noir, sepia"},
+		{"an unknown model", func(r *gen.Request) { r.Model = "ultra" }, `model "ultra"`},
+		{"an unknown backend", func(r *gen.Request) { r.Backend = "nope" }, `backend "nope"`},
+		{"an odd frame size", func(r *gen.Request) { r.Width = 641 }, "must be even"},
+		{"an empty prompt", func(r *gen.Request) { r.Prompt = " " }, "needs a prompt"},
+	}
+	for _, tc := range tests {
+		t.Run("refuses "+tc.name, func(t *testing.T) {
+			r := request("ok", 1)
+			tc.change(&r)
+			_, err := q.Prepare(ctxT(t), r, gen.PrepareOptions{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want it to mention %q", err, tc.want)
+			}
+		})
+	}
+	jobs, _ := st.Jobs(ctxT(t), false)
+	if len(jobs) != 0 || f.totalSubmits() != 0 {
+		t.Errorf("%d jobs written, %d sent", len(jobs), f.totalSubmits())
 	}
 }
