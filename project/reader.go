@@ -1,0 +1,174 @@
+package project
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+// stamp identifies a version of a file nobody had open for writing.
+type stamp struct {
+	size  int64
+	mtime time.Time
+	wal   bool
+}
+
+func stampOf(path string) stamp {
+	var s stamp
+	if fi, err := os.Stat(path); err == nil {
+		s.size, s.mtime = fi.Size(), fi.ModTime()
+	}
+	s.wal = exists(path + "-wal")
+	return s
+}
+
+// OpenReadOnly opens a project to read it beside a writer (the preview player, `slate
+// info`). It never takes the writer lock and never writes. When a writer has the file open
+// (its -wal file exists) the reader follows its commits: Changed reports a commit made since
+// the last load and Reload reads it. Otherwise it reads a snapshot without creating anything
+// beside the file, and Changed reports when the file has been written since, or a writer has
+// opened it. A project from an older Slate is upgraded in memory, leaving the file as it is.
+func OpenReadOnly(path string) (*Project, error) {
+	ctx := context.Background()
+	h, err := acquire(path, false)
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	p := &Project{path: path, readOnly: true, h: h, opts: makeOptions(nil)}
+	if err := p.load(ctx); err != nil {
+		p.closeFiles()
+		return nil, err
+	}
+	return p, nil
+}
+
+// load (re)reads a read-only project.
+func (p *Project) load(ctx context.Context) error {
+	path := p.path
+	wal := exists(path + "-wal")
+	hd, err := readHeader(p.h.file(), path, wal)
+	if err != nil {
+		return err
+	}
+	if p.c != nil {
+		p.c.close()
+		p.c = nil
+	}
+	switch {
+	case int(hd.userVersion) < SchemaVersion:
+		st, err := loadUpgraded(ctx, path, wal, int(hd.userVersion))
+		if err != nil {
+			return err
+		}
+		p.state, p.snapStamp = st, stampOf(path)
+		return nil
+	case !wal:
+		st, err := loadSnapshot(ctx, path)
+		if err != nil {
+			return err
+		}
+		p.state, p.snapStamp = st, stampOf(path)
+		return nil
+	}
+	c, err := openConn(ctx, path, modeRead)
+	if err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	st, err := load(ctx, c)
+	if err != nil {
+		c.close()
+		return loadError(path, err)
+	}
+	// data_version changes when another connection commits; read it after the load, so a
+	// commit that raced with it shows up as a change.
+	if err := c.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&p.version); err != nil {
+		c.close()
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	p.c, p.state = c, st
+	return nil
+}
+
+// loadUpgraded copies an older file into memory with the backup API, upgrades the copy and
+// loads it.
+func loadUpgraded(ctx context.Context, path string, wal bool, from int) (*state, error) {
+	mode := modeSnapshot
+	if wal {
+		mode = modeRead
+	}
+	src, err := openConn(ctx, path, mode)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	defer src.close()
+	mem, err := openConn(ctx, ":memory:", modeWrite)
+	if err != nil {
+		return nil, err
+	}
+	defer mem.close()
+	if err := copyDB(mem, src); err != nil {
+		return nil, loadError(path, err)
+	}
+	if err := migrate(ctx, mem.conn, from); err != nil {
+		return nil, loadError(path, err)
+	}
+	st, err := load(ctx, mem)
+	if err != nil {
+		return nil, loadError(path, err)
+	}
+	return st, nil
+}
+
+// copyDB copies src's main database into dst's with SQLite's online backup API.
+func copyDB(dst, src *dbConn) error {
+	return dst.raw(func(d *sqlite3.SQLiteConn) error {
+		return src.raw(func(s *sqlite3.SQLiteConn) error {
+			b, err := d.Backup("main", s, "main")
+			if err != nil {
+				return err
+			}
+			for {
+				done, err := b.Step(-1)
+				if err != nil {
+					b.Finish()
+					return err
+				}
+				if done {
+					break
+				}
+			}
+			return b.Finish()
+		})
+	})
+}
+
+// Changed reports whether the file has changed since the project was loaded (read-only
+// projects; a writer's own edits are already in memory). It is cheap: a PRAGMA or a stat.
+func (p *Project) Changed() (bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.readOnly {
+		return false, nil
+	}
+	if p.c == nil {
+		return stampOf(p.path) != p.snapStamp, nil
+	}
+	var v int64
+	if err := p.c.conn.QueryRowContext(context.Background(), "PRAGMA data_version").Scan(&v); err != nil {
+		return false, fmt.Errorf("%s: %v", p.path, err)
+	}
+	return v != p.version, nil
+}
+
+// Reload rereads a read-only project from the file.
+func (p *Project) Reload() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.readOnly {
+		return fmt.Errorf("%s: Reload is for read-only projects; a writer's memory is the file", p.path)
+	}
+	return p.load(context.Background())
+}
