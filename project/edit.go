@@ -203,17 +203,17 @@ func (p *Project) commit(inv edit.Command, hist func(ctx context.Context) error)
 
 // putEntry writes one history row.
 func (p *Project) putEntry(ctx context.Context, stack string, pos int, e edit.Entry, at time.Time) error {
-	do, err := edit.Marshal(e.Do.Command)
+	do, err := marshalCommand(e.Do.Command)
 	if err != nil {
 		return err
 	}
-	undo, err := edit.Marshal(e.Undo.Command)
+	undo, err := marshalCommand(e.Undo.Command)
 	if err != nil {
 		return err
 	}
 	var redo any
 	if e.Redo.Command != nil {
-		b, err := edit.Marshal(e.Redo.Command)
+		b, err := marshalCommand(e.Redo.Command)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package project
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -281,17 +282,14 @@ func load(ctx context.Context, c *dbConn) (st *state, err error) {
 			r.Close()
 			return nil, err
 		}
-		e := edit.Entry{Name: name}
-		err := e.Do.UnmarshalJSON([]byte(cmd))
-		if err == nil {
-			err = e.Undo.UnmarshalJSON([]byte(undo))
-		}
-		if err == nil && redo.Valid {
-			err = e.Redo.UnmarshalJSON([]byte(redo.String))
-		}
-		if err != nil {
+		// Commands are decoded when first used (see lazyCommand); here they need only be JSON.
+		if !json.Valid([]byte(cmd)) || !json.Valid([]byte(undo)) || (redo.Valid && !json.Valid([]byte(redo.String))) {
 			r.Close()
-			return nil, fmt.Errorf("history %s %d: %w", stack, pos, err)
+			return nil, fmt.Errorf("history %s %d is not valid JSON", stack, pos)
+		}
+		e := edit.Entry{Name: name, Do: edit.JSON{Command: &lazyCommand{raw: []byte(cmd)}}, Undo: edit.JSON{Command: &lazyCommand{raw: []byte(undo)}}}
+		if redo.Valid {
+			e.Redo = edit.JSON{Command: &lazyCommand{raw: []byte(redo.String)}}
 		}
 		t, _ := time.Parse(timeFormat, at)
 		switch {
