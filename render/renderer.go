@@ -28,6 +28,9 @@ type Media struct {
 	HasVideo bool // false for audio-only files
 	HasAudio bool
 	Offline  bool // the file is missing or unreadable: show the "media offline" slate
+	// SequenceStart is the first number of an image sequence (Path is then a pattern such as
+	// "shot.%04d.png" and Rate its frame rate).
+	SequenceStart int
 }
 
 // label names the media in messages.
@@ -81,7 +84,7 @@ var ErrSourceEnd = errors.New("end of source")
 // RendererOptions tune a Renderer. The zero value renders at full size on every core with
 // the ffmpeg decoders.
 type RendererOptions struct {
-	Scale   float64 // output scale: 1 (full size, also for 0), 1/2 or 1/4 for previews; any 0 < s <= 1 works
+	Scale   float64 // output scale: 1 (full size, also for 0), 1/2 or 1/4 for previews; any 0 < s <= 8 works
 	Workers int     // goroutines splitting each frame's rows; 0 means GOMAXPROCS
 	Cache   FrameCache
 	// OpenVideo and OpenAudio replace the ffmpeg decoders (tests, generators, proxies).
@@ -168,8 +171,8 @@ func NewRenderer(tl *timeline.Timeline, res MediaResolver, opt RendererOptions) 
 	if s == 0 {
 		s = 1
 	}
-	if !(s > 0 && s <= 1) {
-		return nil, fmt.Errorf("render: invalid scale %g: want 0 < scale <= 1", s)
+	if !(s > 0 && s <= maxScale) {
+		return nil, fmt.Errorf("render: invalid scale %g: want 0 < scale <= %d", s, maxScale)
 	}
 	if opt.MaxSources <= 0 {
 		opt.MaxSources = 16
@@ -464,6 +467,9 @@ func (r *Renderer) fetch(ctx context.Context, pl pull) error {
 	key := FrameKey{Path: vs.m.Path, Width: vs.key.w, Height: vs.key.h, Frame: pl.n}
 	if vs.m.Kind == "image" {
 		key.Frame = 0
+	}
+	if ph, ok := r.opt.Cache.(interface{ SetPlayhead(string, rt.Time) }); ok {
+		ph.SetPlayhead(key.Path, key.Frame) // keep the frames around the playhead cached
 	}
 	if r.opt.Cache != nil {
 		if img, ok := r.opt.Cache.Get(key); ok {
