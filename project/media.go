@@ -119,7 +119,7 @@ func (p *Project) queryMedia(where string, args ...any) ([]Media, error) {
 	if c == nil {
 		var err error
 		if c, err = openConn(ctx, p.path, modeSnapshot); err != nil {
-			return nil, fmt.Errorf("%s: %v", p.path, err)
+			return nil, connError(p.path, err)
 		}
 		defer c.close()
 	}

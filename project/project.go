@@ -228,12 +228,12 @@ func (p *Project) open(ctx context.Context) error {
 		}
 		p.state = st
 		if p.c, err = openConn(ctx, path, modeWrite); err != nil {
-			return fmt.Errorf("%s: %v", path, err)
+			return connError(path, err)
 		}
 		return nil
 	}
 	if p.c, err = openConn(ctx, path, modeWrite); err != nil {
-		return fmt.Errorf("%s: %v", path, err)
+		return connError(path, err)
 	}
 	if err := migrate(ctx, p.c.conn, int(hd.userVersion)); err != nil {
 		return loadError(path, err)
@@ -249,7 +249,7 @@ func (p *Project) open(ctx context.Context) error {
 func loadSnapshot(ctx context.Context, path string) (*state, error) {
 	c, err := openConn(ctx, path, modeSnapshot)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, connError(path, err)
 	}
 	defer c.close()
 	st, err := load(ctx, c)
@@ -265,6 +265,14 @@ func loadError(path string, err error) error {
 	return fmt.Errorf("%s is %w: %v", path, ErrCorrupt, err)
 }
 
+// connError words a failure to open or query a connection.
+func connError(path string, err error) error {
+	if isCorruption(err) {
+		return loadError(path, err)
+	}
+	return fmt.Errorf("%s: %v", path, err)
+}
+
 // openError words the errors of opening the file itself.
 func openError(path string, err error) error {
 	switch {
@@ -275,7 +283,7 @@ func openError(path string, err error) error {
 	case errors.Is(err, os.ErrPermission):
 		return fmt.Errorf("%s: permission denied", path)
 	}
-	return fmt.Errorf("%s: %v", path, err)
+	return connError(path, err)
 }
 
 func exists(path string) bool {

@@ -75,7 +75,7 @@ func (p *Project) load(ctx context.Context) error {
 	}
 	c, err := openConn(ctx, path, modeRead)
 	if err != nil {
-		return fmt.Errorf("%s: %v", path, err)
+		return connError(path, err)
 	}
 	st, err := load(ctx, c)
 	if err != nil {
@@ -86,7 +86,7 @@ func (p *Project) load(ctx context.Context) error {
 	// commit that raced with it shows up as a change.
 	if err := c.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&p.version); err != nil {
 		c.close()
-		return fmt.Errorf("%s: %v", path, err)
+		return connError(path, err)
 	}
 	p.c, p.state = c, st
 	return nil
@@ -101,7 +101,7 @@ func loadUpgraded(ctx context.Context, path string, wal bool, from int) (*state,
 	}
 	src, err := openConn(ctx, path, mode)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, connError(path, err)
 	}
 	defer src.close()
 	mem, err := openConn(ctx, ":memory:", modeWrite)
