@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -131,11 +132,12 @@ func CreateWith(path string, tl *timeline.Timeline, opts ...Option) (*Project, e
 		return nil, fmt.Errorf("%s already exists", path)
 	}
 	dir := filepath.Dir(path)
-	tmpf, err := os.CreateTemp(dir, "."+filepath.Base(path)+".new-*")
+	// Made with OpenFile rather than CreateTemp so the usual permissions (umask) apply.
+	tmp := filepath.Join(dir, fmt.Sprintf(".%s.new-%d", filepath.Base(path), rand.Int64()))
+	tmpf, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot create: %v", path, err)
 	}
-	tmp := tmpf.Name()
 	tmpf.Close()
 	defer func() {
 		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
