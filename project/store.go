@@ -298,7 +298,7 @@ func (w *writer) putTrack(seq timeline.ID, pos int, t *timeline.Track) error {
 		t.ID, seq, pos, string(t.Kind), t.Name, t.Mute, t.Solo, t.Lock, t.Hide)
 }
 
-func nullID(id timeline.ID) any {
+func idOrNull(id timeline.ID) any {
 	if id == 0 {
 		return nil
 	}
@@ -320,7 +320,7 @@ func (w *writer) putClip(track timeline.ID, c *timeline.Clip, before *timeline.C
 		media_id = excluded.media_id, source_seq = excluded.source_seq, in_frame = excluded.in_frame,
 		speed_num = excluded.speed_num, speed_den = excluded.speed_den, phase = excluded.phase, enabled = excluded.enabled,
 		source_dur = excluded.source_dur, name = excluded.name, color = excluded.color, blend = excluded.blend`,
-		c.ID, track, c.Start, c.Dur, nullID(c.Source.Media), nullID(c.Source.Sequence), c.In, c.Speed.Num, c.Speed.Den,
+		c.ID, track, c.Start, c.Dur, idOrNull(c.Source.Media), idOrNull(c.Source.Sequence), c.In, c.Speed.Num, c.Speed.Den,
 		c.Phase, c.Enabled, c.SourceDur, c.Name, c.Color, c.Blend); err != nil {
 		return err
 	}
