@@ -22,10 +22,11 @@ type migration struct {
 var migrations = []migration{
 	{1, "first schema: settings, sequences, tracks, clips, params, keyframes, transitions, markers, media, history", schemaV1},
 	// Shots, takes, jobs, the ledger and the chat log arrive here with their issues.
+	{2, "shot generation: continuity bible, shots, jobs, takes, ledger, request cache, budget", schemaV2Gen},
 }
 
 // SchemaVersion is the project format this Slate writes (PRAGMA user_version).
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Float columns are declared ANY in these STRICT tables: a REAL column would store -0.0 as
 // 0, and loading must give back the exact timeline.
