@@ -24,6 +24,7 @@ type Project struct {
 	path     string
 	readOnly bool
 	opts     options
+	format   int // the file's project format (before any upgrade)
 
 	h          *handle // the shared descriptor, and the writer lock
 	c          *dbConn // nil for a read-only snapshot
@@ -63,6 +64,10 @@ func makeOptions(opts []Option) options {
 
 // Path is the project file.
 func (p *Project) Path() string { return p.path }
+
+// Format is the project format of the file as it was opened (SchemaVersion, or the older
+// format it was upgraded from).
+func (p *Project) Format() int { return p.format }
 
 // ReadOnly reports whether the project was opened with OpenReadOnly.
 func (p *Project) ReadOnly() bool { return p.readOnly }
@@ -214,6 +219,7 @@ func (p *Project) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	p.format = int(hd.userVersion)
 	if err := writable(path); err != nil {
 		return fmt.Errorf("%s is read-only (%v): open it read-only, or make it writable", path, err)
 	}

@@ -53,6 +53,7 @@ func (p *Project) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	p.format = int(hd.userVersion)
 	if p.c != nil {
 		p.c.close()
 		p.c = nil
