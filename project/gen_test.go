@@ -3,12 +3,14 @@ package project_test
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/slate-nle/slate/project"
 	"github.com/slate-nle/slate/render/gen"
 	"github.com/slate-nle/slate/render/gen/gentest"
+	"github.com/slate-nle/slate/render/gen/local"
 	"github.com/slate-nle/slate/timeline"
 	"github.com/slate-nle/slate/timeline/rt"
 )
@@ -76,5 +78,50 @@ func TestGenerationStateSurvivesReopeningAndIsReadableBesideTheWriter(t *testing
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkCacheHitReplay replays a local image-to-video take from the project's cache:
+// hash the input, look the key up, check the files and record the take (goal: under 100 ms).
+func BenchmarkCacheHitReplay(b *testing.B) {
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "film.slate")
+	p, err := project.Create(path, timeline.Settings{Rate: rt.Rate24, Width: 1280, Height: 720, SampleRate: 48000}, project.NoBackups())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	img := filepath.Join(b.TempDir(), "still.png")
+	if out, err := exec.Command("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=640x360", "-frames:v", "1", img).CombinedOutput(); err != nil {
+		b.Fatalf("%v %s", err, out)
+	}
+	lb, err := local.New(filepath.Join(p.MediaDir(), ".work"), local.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	q, err := gen.New(ctx, gen.Config{Store: p, MediaDir: p.MediaDir(), Backends: []gen.Backend{lb}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer q.Close()
+	r := gen.Request{Op: gen.ImageToVideo, Backend: local.Name, Tier: gen.Draft, Frames: 12, FPS: rt.Rate24, Width: 320, Height: 180,
+		Seed: 1, Inputs: []gen.Input{{Role: gen.RoleImage, Path: img}}}
+	pl, err := q.Prepare(ctx, r, gen.PrepareOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	j, _ := q.Enqueue(ctx, pl, gen.JobOptions{})
+	if done, _ := q.Wait(ctx, j.ID); done.State != gen.JobSucceeded {
+		b.Fatalf("first run %s %s", done.State, done.Message)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		pl, err := q.Prepare(ctx, r, gen.PrepareOptions{})
+		if err != nil || pl.Cached == nil {
+			b.Fatalf("no cache hit: %v", err)
+		}
+		if _, err := q.Enqueue(ctx, pl, gen.JobOptions{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

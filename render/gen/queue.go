@@ -370,6 +370,9 @@ func (q *Queue) start(j Job, resume bool) {
 			q.mu.Lock()
 			delete(q.running, j.ID)
 			q.mu.Unlock()
+			if cur, err := q.store.Job(context.Background(), j.ID); err == nil && cur.State.Final() {
+				os.Remove(CancelFile(q.media, j.ID))
+			}
 			close(rj.done)
 		}()
 		q.drive(j, rj, resume)
@@ -550,8 +553,27 @@ func (q *Queue) follow(ctx context.Context, j Job, rj *runningJob, s *slot, resu
 }
 
 func (q *Queue) cancelRequested(ctx context.Context, id int64) bool {
+	if _, err := os.Stat(CancelFile(q.media, id)); err == nil {
+		return true
+	}
 	cur, err := q.store.Job(ctx, id)
 	return err == nil && cur.CancelRequested
+}
+
+// CancelFile is the file whose presence asks the process driving job id to cancel it. A
+// process that cannot write the project (another process has it open) creates it with
+// RequestCancelByFile; the driver polls for it.
+func CancelFile(mediaDir string, id int64) string {
+	return filepath.Join(mediaDir, ".jobs", fmt.Sprintf("cancel-%d", id))
+}
+
+// RequestCancelByFile asks, through the media folder, for a job to be cancelled.
+func RequestCancelByFile(mediaDir string, id int64) error {
+	p := CancelFile(mediaDir, id)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, nil, 0o644)
 }
 
 // collect fetches outputs, copies them into the media folder with sidecars and records the

@@ -567,3 +567,22 @@ func TestBadRequestsAreRefusedBeforeAnythingIsWritten(t *testing.T) {
 		t.Errorf("%d jobs written, %d sent", len(jobs), f.totalSubmits())
 	}
 }
+
+func TestACancelFileFromAProcessThatCannotWriteTheProjectIsHonoured(t *testing.T) {
+	st := gen.NewMemStore()
+	media := t.TempDir()
+	f := newFake(t.TempDir())
+	q := newQueue(t, st, media, "", f)
+	j := enqueue(t, q, request("file cancel", 1))
+	waitState(t, st, j.ID, gen.JobRunning)
+	if err := gen.RequestCancelByFile(media, j.ID); err != nil {
+		t.Fatal(err)
+	}
+	done, _ := q.Wait(ctxT(t), j.ID)
+	if done.State != gen.JobCancelled {
+		t.Errorf("job %s", done.State)
+	}
+	if _, err := os.Stat(gen.CancelFile(media, j.ID)); !os.IsNotExist(err) {
+		t.Errorf("the cancel file is left behind: %v", err)
+	}
+}
