@@ -220,7 +220,9 @@ func newRenderer(w *Timeline) *renderer {
 		return wv
 	}, func(wv *wave) fyne.CanvasObject { return wv.r })
 	r.labels = newKeyed[timeline.ID](g, newText(slatetheme.TextSize), textObj)
-	r.trans = newPool(g, func() *canvas.LinearGradient { return canvas.NewHorizontalGradient(color.Transparent, color.Transparent) })
+	r.trans = newPool(g, func() *canvas.LinearGradient {
+		return canvas.NewHorizontalGradient(color.Transparent, color.Transparent)
+	})
 	r.transLine = newPool(g, newRect)
 	r.markLines = newPool(g, newRect)
 	r.inOutLines = newPool(g, newRect)
@@ -271,7 +273,9 @@ func (r *renderer) Objects() []fyne.CanvasObject { return r.objects }
 func (r *renderer) Layout(fyne.Size) { r.update() }
 
 // MinSize implements fyne.WidgetRenderer.
-func (r *renderer) MinSize() fyne.Size { return fyne.NewSize(HeaderWidth+160, RulerHeight+AudioTrackHeight) }
+func (r *renderer) MinSize() fyne.Size {
+	return fyne.NewSize(HeaderWidth+160, RulerHeight+AudioTrackHeight)
+}
 
 // Refresh implements fyne.WidgetRenderer.
 func (r *renderer) Refresh() { r.update() }
