@@ -107,15 +107,15 @@ func toggleAt(r *rig, track timeline.ID, i int) fyne.Position {
 
 func TestDragMove(t *testing.T) {
 	cases := []struct {
-		name     string
-		snap     bool
+		name       string
+		snap       bool
 		selectAlso timeline.ID
-		grab     timeline.ID
-		track    timeline.ID
-		from, to float64 // frames under the pointer
-		toTrack  timeline.ID
-		want     map[timeline.ID]string // track layouts after the drag
-		wantCmds int
+		grab       timeline.ID
+		track      timeline.ID
+		from, to   float64 // frames under the pointer
+		toTrack    timeline.ID
+		want       map[timeline.ID]string // track layouts after the drag
+		wantCmds   int
 	}{
 		{name: "dragging a clip right moves it by the frames dragged", grab: wide, track: trV1, from: 140, to: 152,
 			want: map[timeline.ID]string{trV1: "Opening[0,48) Hero[48,96) Wide[132,180)"}, wantCmds: 1},
