@@ -246,42 +246,44 @@ func Restore(ctx context.Context, path string, n int) (saved string, err error) 
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	if exists(path) {
-		h, err := acquire(path, true)
+	// Restore the file a symlink points to, not the link; backups stay under the given name.
+	file := resolve(path)
+	if exists(file) {
+		h, err := acquire(file, path, true)
 		if err != nil {
 			return "", openError(path, err)
 		}
 		defer h.release()
 		saved = backupPath(path, time.Now(), true)
-		if err := copyFile(path, saved); err != nil {
+		if err := copyFile(file, saved); err != nil {
 			return "", fmt.Errorf("%s: saving the current file before restoring: %v", path, err)
 		}
-		if exists(path + "-wal") {
-			if err := copyFile(path+"-wal", saved+"-wal"); err != nil {
+		if exists(file + "-wal") {
+			if err := copyFile(file+"-wal", saved+"-wal"); err != nil {
 				removeDB(saved)
 				return "", fmt.Errorf("%s: saving the current file before restoring: %v", path, err)
 			}
 		}
 	}
-	tmp := path + ".restore-tmp"
+	tmp := file + ".restore-tmp"
 	removeDB(tmp)
 	if err := copyFile(b.Path, tmp); err != nil {
 		removeDB(tmp)
 		return saved, fmt.Errorf("%s: restoring: %v", path, err)
 	}
 	// The old log belongs to the old file: it must not be replayed onto the restored one.
-	os.Remove(path + "-wal")
-	os.Remove(path + "-shm")
-	if err := os.Rename(tmp, path); err != nil {
+	os.Remove(file + "-wal")
+	os.Remove(file + "-shm")
+	if err := os.Rename(tmp, file); err != nil {
 		removeDB(tmp)
 		return saved, fmt.Errorf("%s: restoring: %v", path, err)
 	}
 	if exists(b.Path + "-wal") {
-		if err := copyFile(b.Path+"-wal", path+"-wal"); err != nil {
+		if err := copyFile(b.Path+"-wal", file+"-wal"); err != nil {
 			return saved, fmt.Errorf("%s: restoring: %v", path, err)
 		}
 	}
-	syncDir(filepath.Dir(path))
+	syncDir(filepath.Dir(file))
 	return saved, nil
 }
 

@@ -35,7 +35,8 @@ var (
 
 // acquire opens (or reuses) the descriptor of path; with write it also takes the writer lock,
 // which one process at a time may hold (flock, released by the kernel if the process dies).
-func acquire(path string, write bool) (*handle, error) {
+// Messages name the file as the user gave it (name).
+func acquire(path, name string, write bool) (*handle, error) {
 	filesMu.Lock()
 	defer filesMu.Unlock()
 	key, err := keyOfPath(path)
@@ -57,14 +58,14 @@ func acquire(path string, write bool) (*handle, error) {
 	if write {
 		if s.writer {
 			s.closeIfUnused()
-			return nil, fmt.Errorf("%s is %w", path, ErrLocked)
+			return nil, fmt.Errorf("%s is %w", name, ErrLocked)
 		}
 		if err := lockFile(s.f); err != nil {
 			s.closeIfUnused()
 			if errors.Is(err, errWouldBlock) {
-				return nil, fmt.Errorf("%s is %w", path, ErrLocked)
+				return nil, fmt.Errorf("%s is %w", name, ErrLocked)
 			}
-			return nil, fmt.Errorf("%s: cannot lock: %v", path, err)
+			return nil, fmt.Errorf("%s: cannot lock: %v", name, err)
 		}
 		s.writer = true
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -91,4 +92,37 @@ func TestASecondWriterIsRefusedAndReadersAreNot(t *testing.T) {
 		}
 		q.Close()
 	})
+}
+
+func TestAProjectReachedThroughASymlinkIsTheSameProject(t *testing.T) {
+	p, path := create(t)
+	apply(t, p, starter[:4]...)
+	p.Close()
+	link := filepath.Join(t.TempDir(), "link.slate")
+	if err := os.Symlink(path, link); err != nil {
+		t.Skip(err)
+	}
+	w, err := project.Open(link, project.NoBackups())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := project.Open(path); !errors.Is(err, project.ErrLocked) {
+		t.Fatalf("the real path opened beside the link: %v", err)
+	}
+	r, err := project.OpenReadOnly(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	apply(t, w, `{"op":"add-marker","at":3}`)
+	if changed, err := r.Changed(); err != nil || !changed {
+		t.Fatalf("a reader through the link misses the writer's commit (%v)", err)
+	}
+	if err := r.Reload(); err != nil || !r.Timeline().Equal(w.Timeline()) {
+		t.Fatalf("reload through the link: %v", err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatal("the link was replaced")
+	}
 }

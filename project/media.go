@@ -118,7 +118,7 @@ func (p *Project) queryMedia(where string, args ...any) ([]Media, error) {
 	c := p.c
 	if c == nil {
 		var err error
-		if c, err = openConn(ctx, p.path, modeSnapshot); err != nil {
+		if c, err = openConn(ctx, p.file, modeSnapshot); err != nil {
 			return nil, connError(p.path, err)
 		}
 		defer c.close()

@@ -21,7 +21,8 @@ import (
 // between edits on the goroutine that edits (or take a Snapshot).
 type Project struct {
 	mu       sync.Mutex
-	path     string
+	path     string // as the user gave it: errors name it
+	file     string // the file itself, symlinks resolved: SQLite opens it, its -wal lies beside it
 	readOnly bool
 	opts     options
 	format   int // the file's project format (before any upgrade)
@@ -31,6 +32,7 @@ type Project struct {
 	*state             // timeline, history, row caches
 	version    int64   // data_version when loaded (live readers)
 	snapStamp  stamp   // file identity when loaded (snapshot readers)
+	memory     bool    // c is an upgraded in-memory copy (readers of an older format)
 	broken     error   // set when memory and file could no longer be kept in step
 	lastBackup time.Time
 	edited     bool // committed edits since the newest backup
@@ -197,8 +199,8 @@ func build(ctx context.Context, path string, tl *timeline.Timeline) error {
 // is upgraded in place.
 func Open(path string, opts ...Option) (*Project, error) {
 	ctx := context.Background()
-	p := &Project{path: path, opts: makeOptions(opts)}
-	h, err := acquire(path, true)
+	p := &Project{path: path, file: resolve(path), opts: makeOptions(opts)}
+	h, err := acquire(p.file, path, true)
 	if err != nil {
 		return nil, openError(path, err)
 	}
@@ -213,34 +215,34 @@ func Open(path string, opts ...Option) (*Project, error) {
 }
 
 func (p *Project) open(ctx context.Context) error {
-	path := p.path
-	wal := exists(path + "-wal")
+	path, file := p.path, p.file
+	wal := exists(file + "-wal")
 	hd, err := readHeader(p.h.file(), path, wal)
 	if err != nil {
 		return err
 	}
 	p.format = int(hd.userVersion)
-	if err := writable(path); err != nil {
+	if err := writable(file); err != nil {
 		return fmt.Errorf("%s is read-only (%v): open it read-only, or make it writable", path, err)
 	}
-	if dir := filepath.Dir(path); writable(dir) != nil {
+	if dir := filepath.Dir(file); writable(dir) != nil {
 		return fmt.Errorf("%s is in a read-only folder: Slate needs to write %s beside it", path, filepath.Base(path)+"-wal")
 	}
 	// A clean file at the current version is loaded through a snapshot connection, which
 	// creates nothing: a damaged file is refused untouched. A file with a log left by a crash,
 	// or an older format, is opened for writing first (recovering or upgrading it).
 	if !wal && int(hd.userVersion) == SchemaVersion {
-		st, err := loadSnapshot(ctx, path)
+		st, err := loadSnapshot(ctx, file, path)
 		if err != nil {
 			return err
 		}
 		p.state = st
-		if p.c, err = openConn(ctx, path, modeWrite); err != nil {
+		if p.c, err = openConn(ctx, file, modeWrite); err != nil {
 			return connError(path, err)
 		}
 		return nil
 	}
-	if p.c, err = openConn(ctx, path, modeWrite); err != nil {
+	if p.c, err = openConn(ctx, file, modeWrite); err != nil {
 		return connError(path, err)
 	}
 	if err := migrate(ctx, p.c.conn, int(hd.userVersion)); err != nil {
@@ -254,15 +256,16 @@ func (p *Project) open(ctx context.Context) error {
 	return nil
 }
 
-func loadSnapshot(ctx context.Context, path string) (*state, error) {
-	c, err := openConn(ctx, path, modeSnapshot)
+// loadSnapshot loads file (named name in errors) through an immutable connection.
+func loadSnapshot(ctx context.Context, file, name string) (*state, error) {
+	c, err := openConn(ctx, file, modeSnapshot)
 	if err != nil {
-		return nil, connError(path, err)
+		return nil, connError(name, err)
 	}
 	defer c.close()
 	st, err := load(ctx, c)
 	if err != nil {
-		return nil, loadError(path, err)
+		return nil, loadError(name, err)
 	}
 	return st, nil
 }
@@ -292,6 +295,14 @@ func openError(path string, err error) error {
 		return fmt.Errorf("%s: permission denied", path)
 	}
 	return connError(path, err)
+}
+
+// resolve follows symlinks, as SQLite does to place the -wal file.
+func resolve(path string) string {
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		return r
+	}
+	return path
 }
 
 func exists(path string) bool {
@@ -342,7 +353,7 @@ func (p *Project) Check(ctx context.Context) error {
 	c := p.c
 	if c == nil {
 		var err error
-		if c, err = openConn(ctx, p.path, modeSnapshot); err != nil {
+		if c, err = openConn(ctx, p.file, modeSnapshot); err != nil {
 			return err
 		}
 		defer c.close()

@@ -33,11 +33,12 @@ func stampOf(path string) stamp {
 // opened it. A project from an older Slate is upgraded in memory, leaving the file as it is.
 func OpenReadOnly(path string) (*Project, error) {
 	ctx := context.Background()
-	h, err := acquire(path, false)
+	file := resolve(path)
+	h, err := acquire(file, path, false)
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	p := &Project{path: path, readOnly: true, h: h, opts: makeOptions(nil)}
+	p := &Project{path: path, file: file, readOnly: true, h: h, opts: makeOptions(nil)}
 	if err := p.load(ctx); err != nil {
 		p.closeFiles()
 		return nil, err
@@ -47,8 +48,8 @@ func OpenReadOnly(path string) (*Project, error) {
 
 // load (re)reads a read-only project.
 func (p *Project) load(ctx context.Context) error {
-	path := p.path
-	wal := exists(path + "-wal")
+	path, file := p.path, p.file
+	wal := exists(file + "-wal")
 	hd, err := readHeader(p.h.file(), path, wal)
 	if err != nil {
 		return err
@@ -56,25 +57,26 @@ func (p *Project) load(ctx context.Context) error {
 	p.format = int(hd.userVersion)
 	if p.c != nil {
 		p.c.close()
-		p.c = nil
+		p.c, p.memory = nil, false
 	}
 	switch {
 	case int(hd.userVersion) < SchemaVersion:
-		st, err := loadUpgraded(ctx, path, wal, int(hd.userVersion))
+		// The upgraded copy stays open: media and checks read it, Changed watches the file.
+		st, mem, err := loadUpgraded(ctx, file, path, wal, int(hd.userVersion))
 		if err != nil {
 			return err
 		}
-		p.state, p.snapStamp = st, stampOf(path)
+		p.state, p.snapStamp, p.c, p.memory = st, stampOf(file), mem, true
 		return nil
 	case !wal:
-		st, err := loadSnapshot(ctx, path)
+		st, err := loadSnapshot(ctx, file, path)
 		if err != nil {
 			return err
 		}
-		p.state, p.snapStamp = st, stampOf(path)
+		p.state, p.snapStamp = st, stampOf(file)
 		return nil
 	}
-	c, err := openConn(ctx, path, modeRead)
+	c, err := openConn(ctx, file, modeRead)
 	if err != nil {
 		return connError(path, err)
 	}
@@ -95,32 +97,35 @@ func (p *Project) load(ctx context.Context) error {
 
 // loadUpgraded copies an older file into memory with the backup API, upgrades the copy and
 // loads it.
-func loadUpgraded(ctx context.Context, path string, wal bool, from int) (*state, error) {
+func loadUpgraded(ctx context.Context, file, name string, wal bool, from int) (*state, *dbConn, error) {
 	mode := modeSnapshot
 	if wal {
 		mode = modeRead
 	}
-	src, err := openConn(ctx, path, mode)
+	src, err := openConn(ctx, file, mode)
 	if err != nil {
-		return nil, connError(path, err)
+		return nil, nil, connError(name, err)
 	}
 	defer src.close()
 	mem, err := openConn(ctx, ":memory:", modeWrite)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer mem.close()
+	fail := func(err error) (*state, *dbConn, error) {
+		mem.close()
+		return nil, nil, loadError(name, err)
+	}
 	if err := copyDB(mem, src); err != nil {
-		return nil, loadError(path, err)
+		return fail(err)
 	}
 	if err := migrate(ctx, mem.conn, from); err != nil {
-		return nil, loadError(path, err)
+		return fail(err)
 	}
 	st, err := load(ctx, mem)
 	if err != nil {
-		return nil, loadError(path, err)
+		return fail(err)
 	}
-	return st, nil
+	return st, mem, nil
 }
 
 // copyDB copies src's main database into dst's with SQLite's online backup API.
@@ -154,8 +159,8 @@ func (p *Project) Changed() (bool, error) {
 	if !p.readOnly {
 		return false, nil
 	}
-	if p.c == nil {
-		return stampOf(p.path) != p.snapStamp, nil
+	if p.c == nil || p.memory {
+		return stampOf(p.file) != p.snapStamp, nil
 	}
 	var v int64
 	if err := p.c.conn.QueryRowContext(context.Background(), "PRAGMA data_version").Scan(&v); err != nil {
