@@ -812,3 +812,7 @@ func (q *Queue) Orphans(ctx context.Context) ([]Job, error) {
 
 // OwnerAlive reports whether a job's owner process may still be running.
 func (q *Queue) OwnerAlive(j Job) bool { return ownerAlive(j.Owner, q.owner) }
+
+// OwnerAlive reports whether the process named by a job's owner string may still be running
+// (one on another host is assumed to be).
+func OwnerAlive(owner string) bool { return ownerAlive(owner, "") }

@@ -120,9 +120,16 @@ func (b *Backend) espeakVoices() []string {
 		seen := map[string]bool{}
 		for _, l := range strings.Split(string(out), "\n")[1:] {
 			f := strings.Fields(l)
-			if len(f) >= 2 && !seen[f[1]] {
-				seen[f[1]] = true
-				b.voices = append(b.voices, f[1])
+			if len(f) < 2 {
+				continue
+			}
+			// espeak-ng also takes a language's base name ("en" for en-us, en-gb…).
+			base, _, _ := strings.Cut(f[1], "-")
+			for _, v := range []string{f[1], base} {
+				if !seen[v] {
+					seen[v] = true
+					b.voices = append(b.voices, v)
+				}
 			}
 		}
 		sort.Strings(b.voices)
@@ -130,8 +137,21 @@ func (b *Backend) espeakVoices() []string {
 	return b.voices
 }
 
-// Estimate prices a request: nothing in money, CPU time from its size.
-func (b *Backend) Estimate(_ context.Context, r gen.Request) (gen.Estimate, error) {
+// Estimate prices a request: nothing in money, CPU time from its size. It reads each input's
+// header first, so an unreadable file is refused before a job is written.
+func (b *Backend) Estimate(ctx context.Context, r gen.Request) (gen.Estimate, error) {
+	for _, in := range r.Inputs {
+		switch in.Role {
+		case gen.RoleImage, gen.RoleEndImage, gen.RoleVideo, gen.RoleMask, gen.RolePlate:
+			if _, err := probe(ctx, in.Path); err != nil {
+				return gen.Estimate{}, fmt.Errorf("%s: %w", in.Role, err)
+			}
+		case gen.RoleLUT:
+			if err := checkCube(in.Path); err != nil {
+				return gen.Estimate{}, err
+			}
+		}
+	}
 	px := float64(r.Width*r.Height) / (1920 * 1080)
 	if px == 0 {
 		px = 1
