@@ -76,7 +76,7 @@ func TestEveryReportedCommitSurvivesSIGKILL(t *testing.T) {
 	baseSteps := len(p.History().Done)
 	p.Close()
 
-	kills := 24
+	kills := 30
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	reported := baseSteps - 1 // the last step the child reported committed
 	for run := range kills {
@@ -94,19 +94,32 @@ func TestEveryReportedCommitSurvivesSIGKILL(t *testing.T) {
 		var mu sync.Mutex
 		last := -1
 		done := make(chan struct{})
+		working := make(chan struct{}) // closed at the first report
 		go func() {
 			defer close(done)
 			sc := bufio.NewScanner(out)
 			for sc.Scan() {
 				if n, err := strconv.Atoi(sc.Text()); err == nil {
 					mu.Lock()
+					if last < 0 {
+						close(working)
+					}
 					last = n
 					mu.Unlock()
 				}
 			}
 		}()
-		// Kill at a random moment: sometimes while it starts or recovers, mostly mid-loop.
-		time.Sleep(time.Duration(5+r.IntN(300)) * time.Millisecond)
+		// Kill at a random moment: one run in three counts from the start (so the kill may
+		// land while it starts or recovers the file), the others from its first commit (so it
+		// lands mid-loop, whatever the machine's load).
+		if run%3 != 0 {
+			select {
+			case <-working:
+			case <-done:
+			case <-time.After(10 * time.Second):
+			}
+		}
+		time.Sleep(time.Duration(1+r.IntN(250)) * time.Millisecond)
 		child.Process.Kill() // SIGKILL
 		<-done
 		child.Wait()
