@@ -267,3 +267,47 @@ func SortedExtraIDs(e Extra) []timeline.ID {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	return ids
 }
+
+// Rebase tells the doc that media id starts at timecode start (frames at rate): an EDL names
+// source frames by timecode and cannot know where a file's timecode begins, so it reads them
+// as counted from 00:00:00:00. Clips using the media keep showing the same timecodes; the
+// project store calls this once it has probed the file.
+func (d *Doc) Rebase(id timeline.ID, start rt.Time, rate rt.Rate) error {
+	m, ok := d.MediaByID(id)
+	if !ok {
+		return fmt.Errorf("no media %d", id)
+	}
+	tl := d.Timeline
+	oldBase, err := baseFrames(m.Available.Start, m.Rate, tl.Rate)
+	if err != nil {
+		return err
+	}
+	newBase, err := baseFrames(start, rate, tl.Rate)
+	if err != nil {
+		return err
+	}
+	shift := oldBase - newBase
+	for _, s := range tl.Sequences() {
+		for _, t := range s.Tracks {
+			for _, c := range t.Clips {
+				if c.Source.Media != id || shift == 0 {
+					continue
+				}
+				n := c.Clone()
+				n.In += shift
+				if _, err := tl.ReplaceClip(n); err != nil {
+					return fmt.Errorf("media %q: clip %d: %w", m.Name, c.ID, err)
+				}
+			}
+		}
+	}
+	m.Rate, m.Available.Start = rate, start
+	return nil
+}
+
+func baseFrames(t rt.Time, from, to rt.Rate) (rt.Time, error) {
+	if t == 0 || from.Validate() != nil {
+		return 0, nil
+	}
+	return rt.Rescale(t, from, to)
+}
