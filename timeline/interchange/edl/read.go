@@ -65,16 +65,16 @@ type note struct {
 	Transition *noteTransition `json:"transition,omitempty"`
 	// In, Phase and Speed are the exact source position and speed of the event's clip at its
 	// Start (the B side of a transition).
-	In          *rt.Time        `json:"in,omitempty"`
-	Phase       int64           `json:"phase,omitempty"`
-	Speed       *timeline.Speed `json:"speed,omitempty"`
-	Disabled    bool            `json:"disabled,omitempty"`
+	In       *rt.Time        `json:"in,omitempty"`
+	Phase    int64           `json:"phase,omitempty"`
+	Speed    *timeline.Speed `json:"speed,omitempty"`
+	Disabled bool            `json:"disabled,omitempty"`
 	// SourceStart and FromSourceStart are the first timecode of the media of the event's
 	// clip and of a transition's outgoing clip.
-	SourceStart     string `json:"source_start,omitempty"`
-	FromSourceStart string `json:"from_source_start,omitempty"`
-	Marker      *noteMarker     `json:"marker,omitempty"`
-	Name        *string         `json:"name,omitempty"` // the clip's name when it differs from the clip name comment
+	SourceStart     string      `json:"source_start,omitempty"`
+	FromSourceStart string      `json:"from_source_start,omitempty"`
+	Marker          *noteMarker `json:"marker,omitempty"`
+	Name            *string     `json:"name,omitempty"` // the clip's name when it differs from the clip name comment
 }
 
 type noteTransition struct {
