@@ -25,7 +25,11 @@
 //     commit here; NORMAL would survive a kill but may lose the last commits on power loss).
 //     Foreign keys are on; the writer uses immediate transactions and a busy timeout.
 //   - Loading rebuilds exactly the timeline that was saved (timeline.Equal), history
-//     included. Float columns keep -0.0.
+//     included. Float columns keep -0.0. History commands are decoded when first used, so a
+//     long history does not slow opening.
+//   - Writes touch only the rows a command changed: clips by ID (parameters and keyframes key
+//     by key, diffed against the clip as it was), clip positions on shifted tracks, tracks,
+//     transitions, markers, sequences. A ripple moves one row per moved clip.
 //   - One writer per file, across processes (flock on the file; the kernel drops it if the
 //     process dies) and within one (a table of open files): a second Open gets an error
 //     wrapping ErrLocked, "FILE is already open for writing by another Slate process".
@@ -39,6 +43,9 @@
 //     migration steps run in order on Open (OpenReadOnly upgrades an in-memory copy). Every
 //     released version has a fixture under testdata that a test opens.
 //   - Backups: see Backup, Backups, Restore and BackupDir.
+//   - Symlinks are followed as SQLite follows them: the lock and the -wal are the target's.
+//   - Media (Media, AddMedia, SetMediaOnline) is a library beside the timeline, not part of
+//     the undo history; media IDs are their own counter.
 //
 // Schema (format 1): settings (one row), meta (next_id, created), sequence (pos 0 = main),
 // track (seq_id, pos), clip (track_id, start, dur, media_id | source_seq, in_frame, speed,
