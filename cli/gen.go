@@ -89,9 +89,10 @@ func (f *genOptions) register(fs *flag.FlagSet) {
 
 // genSession is an open project with its generation queue.
 type genSession struct {
-	p  *project.Project
-	q  *gen.Queue
-	lb *local.Backend
+	newRefs []gen.Reference // bible entries --ref adds, written after confirmation
+	p       *project.Project
+	q       *gen.Queue
+	lb      *local.Backend
 }
 
 func genOpenSession(ctx context.Context, path string) (*genSession, error) {
@@ -180,6 +181,11 @@ func runGen(ctx context.Context, env Env, args []string) error {
 	}
 	if err := s.confirm(ctx, env, plans, f.yes); err != nil {
 		return err
+	}
+	for _, r := range s.newRefs {
+		if err := s.p.PutReference(ctx, r); err != nil {
+			return err
+		}
 	}
 	if newShot != nil {
 		if err := s.p.CreateShot(ctx, newShot); err != nil {
@@ -337,6 +343,7 @@ func (s *genSession) plan(ctx context.Context, f *genOptions, set map[string]boo
 		if err != nil {
 			return nil, gen.JobOptions{}, nil, err
 		}
+		bible = append(s.newRefs, bible...)
 		for _, n := range refNames {
 			for _, b := range bible {
 				if b.Kind+":"+b.Name == n {
@@ -446,11 +453,7 @@ func (s *genSession) references(ctx context.Context, flags []string, shotRefs []
 		}
 		names = append(names, name)
 	}
-	for _, r := range add {
-		if err := s.p.PutReference(ctx, r); err != nil {
-			return nil, err
-		}
-	}
+	s.newRefs = add // written to the bible once the user confirms
 	if len(flags) == 0 {
 		names = shotRefs
 	}

@@ -141,6 +141,17 @@ func TestGenerationCommands(t *testing.T) {
 			}
 		}
 	})
+	t.Run("continuity references are added to the bible once and cited by name after", func(t *testing.T) {
+		r := genSlate(t, bin, "", "gen", file, "--op", "t2i", "--prompt", "ana at the pier", "--resolution", "180p",
+			"--ref", "character:ana="+img, "--yes")
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+		}
+		r = genSlate(t, bin, "", "gen", file, "--op", "t2i", "--prompt", "ana again", "--resolution", "180p", "--ref", "character:ana", "--yes")
+		if r.code != 0 {
+			t.Errorf("citing a bible entry: exit %d: %s %s", r.code, r.stdout, r.stderr)
+		}
+	})
 	t.Run("speech makes a WAV take", func(t *testing.T) {
 		r := genSlate(t, bin, "", "gen", file, "--op", "speech", "--prompt", "Hold the door.", "--voice", "en", "--yes")
 		if r.code != 0 || !strings.Contains(r.stdout, ".wav") {
@@ -188,6 +199,8 @@ func TestGenerationCommands(t *testing.T) {
 			{[]string{"--op", "restyle", "--image", notImage, "--look", "pastel"}, 1, "must be one of"},
 			{[]string{"--op", "t2v", "--rerun", "1"}, 2, "exactly one of"},
 			{[]string{"--rerun", "999"}, 1, "not found"},
+			{[]string{"--op", "t2i", "--prompt", "x", "--ref", "character:bob"}, 1, "not in the continuity bible"},
+			{[]string{"--op", "t2i", "--prompt", "x", "--ref", "actor:bob"}, 1, "want KIND:NAME"},
 		}
 		for _, b := range bad {
 			r := genSlate(t, bin, "", append([]string{"gen", file, "--yes"}, b.args...)...)

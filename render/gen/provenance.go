@@ -36,6 +36,30 @@ type Provenance struct {
 	AI bool `json:"ai_generated"`
 }
 
+// Tags is the provenance as container metadata for an export (ffmpeg -metadata KEY=VALUE):
+// a readable comment plus slate_* keys, so an exported master says which parts were
+// generated, by what, from which seed.
+func (p Provenance) Tags() map[string]string {
+	what := "procedural"
+	if p.AI {
+		what = "AI-generated"
+	}
+	c := fmt.Sprintf("%s by %s", what, p.Backend)
+	if p.Model != "" {
+		c += " (" + p.Model + ")"
+	}
+	c += fmt.Sprintf(", %s, seed %d, Slate", p.Op, p.Seed)
+	t := map[string]string{"comment": c, "slate_backend": p.Backend, "slate_op": string(p.Op),
+		"slate_seed": fmt.Sprint(p.Seed), "slate_cache_key": p.CacheKey, "slate_ai_generated": fmt.Sprint(p.AI)}
+	if p.Model != "" {
+		t["slate_model"] = p.Model
+	}
+	if p.PromptSHA256 != "" {
+		t["slate_prompt_sha256"] = p.PromptSHA256
+	}
+	return t
+}
+
 // ProvenanceRef names a file by role and content hash.
 type ProvenanceRef struct {
 	Role   string `json:"role"`

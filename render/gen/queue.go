@@ -498,6 +498,7 @@ func (q *Queue) follow(ctx context.Context, j Job, rj *runningJob, s *slot, resu
 	}
 	tick := time.NewTicker(q.poll)
 	defer tick.Stop()
+	cancelCh := rj.cancel
 	cancelSent := false
 	doCancel := func() {
 		if cancelSent {
@@ -539,8 +540,8 @@ func (q *Queue) follow(ctx context.Context, j Job, rj *runningJob, s *slot, resu
 				lastWrite = time.Now()
 			}
 			q.publish(Update{Job: j, Event: ev})
-		case <-rj.cancel:
-			rj.cancel = nil // a nil channel blocks: cancel once
+		case <-cancelCh:
+			cancelCh = nil // a nil channel blocks: cancel once
 			doCancel()
 		case <-q.closing:
 			return finalState{job: j}, false

@@ -99,10 +99,16 @@ func fonts() error {
 	return fontErr
 }
 
+// refThumb is a continuity reference shown on a card.
+type refThumb struct {
+	pic   picture
+	label string
+}
+
 // drawCard paints an animatic card of w×h: a gradient in the prompt's palette, soft shapes
-// placed by the seed (so camera moves read on screen), the prompt laid out large, and a
-// caption saying what it is.
-func drawCard(r gen.Request, w, h int) (picture, error) {
+// placed by the seed (so camera moves read on screen), the prompt laid out large, the
+// continuity references as labelled thumbnails, and a caption saying what it is.
+func drawCard(r gen.Request, w, h int, refs []refThumb) (picture, error) {
 	if err := fonts(); err != nil {
 		return picture{}, err
 	}
@@ -132,6 +138,9 @@ func drawCard(r gen.Request, w, h int) (picture, error) {
 	}
 	vignette(img)
 	if err := drawText(img, r, pal); err != nil {
+		return picture{}, err
+	}
+	if err := drawRefs(img, refs); err != nil {
 		return picture{}, err
 	}
 	return picture{pix: img.Pix, w: w, h: h}, nil
@@ -252,4 +261,38 @@ func wrap(f font.Face, text string, width int) []string {
 		lines = append(lines, cur)
 	}
 	return lines
+}
+
+// drawRefs lays the references along the top right, each with its @name below it.
+func drawRefs(img *image.RGBA, refs []refThumb) error {
+	if len(refs) == 0 {
+		return nil
+	}
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	size := math.Max(6, float64(h)/45)
+	face, err := opentype.NewFace(regular, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
+	if err != nil {
+		return err
+	}
+	defer face.Close()
+	margin := h / 30
+	x := w - margin
+	for i := len(refs) - 1; i >= 0; i-- {
+		ref := refs[i]
+		x -= ref.pic.w
+		if x < 0 {
+			break
+		}
+		src := &image.NRGBA{Pix: ref.pic.pix, Stride: ref.pic.w * 4, Rect: image.Rect(0, 0, ref.pic.w, ref.pic.h)}
+		border := max(1, h/360)
+		draw.Draw(img, image.Rect(x-border, margin-border, x+ref.pic.w+border, margin+ref.pic.h+border),
+			image.NewUniform(color.RGBA{255, 255, 255, 220}), image.Point{}, draw.Over)
+		draw.Draw(img, image.Rect(x, margin, x+ref.pic.w, margin+ref.pic.h), src, image.Point{}, draw.Over)
+		_, name, _ := strings.Cut(ref.label, ":")
+		d := font.Drawer{Dst: img, Src: image.NewUniform(color.RGBA{255, 255, 255, 230}), Face: face,
+			Dot: fixed.Point26_6{X: fixed.I(x), Y: fixed.I(margin + ref.pic.h + int(size*1.3))}}
+		d.DrawString("@" + firstNonEmpty(name, ref.label))
+		x -= margin
+	}
+	return nil
 }

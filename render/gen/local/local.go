@@ -75,8 +75,9 @@ func (b *Backend) Capabilities(context.Context) (gen.Capabilities, error) {
 	media := []string{gen.RoleVideo, gen.RoleImage}
 	ops := []gen.OpSpec{
 		{Op: gen.TextToVideo, Timed: true, MinSeconds: 0.1, MaxSeconds: 120, Sized: true, MaxWidth: maxW, MaxHeight: maxH,
-			NeedsPrompt: true, Camera: true},
-		{Op: gen.TextToImage, Sized: true, MaxWidth: maxW, MaxHeight: maxH, NeedsPrompt: true},
+			NeedsPrompt: true, Camera: true, Optional: []string{gen.RoleReference}, MaxReferences: 3},
+		{Op: gen.TextToImage, Sized: true, MaxWidth: maxW, MaxHeight: maxH, NeedsPrompt: true,
+			Optional: []string{gen.RoleReference}, MaxReferences: 3},
 		{Op: gen.ImageToVideo, Timed: true, MinSeconds: 0.1, MaxSeconds: 120, Sized: true, MaxWidth: maxW, MaxHeight: maxH,
 			Camera: true, Inputs: [][]string{{gen.RoleImage}}},
 		{Op: gen.Keyframes, Timed: true, MinSeconds: 0.1, MaxSeconds: 60, Sized: true, MaxWidth: maxW, MaxHeight: maxH,
@@ -142,7 +143,7 @@ func (b *Backend) espeakVoices() []string {
 func (b *Backend) Estimate(ctx context.Context, r gen.Request) (gen.Estimate, error) {
 	for _, in := range r.Inputs {
 		switch in.Role {
-		case gen.RoleImage, gen.RoleEndImage, gen.RoleVideo, gen.RoleMask, gen.RolePlate:
+		case gen.RoleImage, gen.RoleEndImage, gen.RoleVideo, gen.RoleMask, gen.RolePlate, gen.RoleReference:
 			if _, err := probe(ctx, in.Path); err != nil {
 				return gen.Estimate{}, fmt.Errorf("%s: %w", in.Role, err)
 			}

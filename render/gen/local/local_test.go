@@ -722,3 +722,29 @@ func TestCancelStopsARender(t *testing.T) {
 		t.Error("fetched outputs of a cancelled job")
 	}
 }
+
+func TestTheCardShowsTheContinuityReferences(t *testing.T) {
+	b := newBackend(t)
+	red := still(t, "ana.png", "color=red:s=120x160")
+	base := gen.Request{Op: gen.TextToImage, Prompt: "a quiet street", Width: 320, Height: 180, Seed: 4}
+	plain := mustRun(t, b, base)
+	with := base
+	with.Inputs = []gen.Input{{Role: gen.RoleReference, Path: red, Tag: "character:ana"}}
+	ref := mustRun(t, b, with)
+	a, c := frames(t, plain[0].Path, 320, 180)[0], frames(t, ref[0].Path, 320, 180)[0]
+	// The thumbnail sits at the top right: red there with it, not without.
+	redAt := func(f []byte) int {
+		n := 0
+		for y := 0; y < 60; y++ {
+			for x := 220; x < 320; x++ {
+				if r, g, bl, _ := px(f, 320, x, y); r > 200 && g < 60 && bl < 60 {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if redAt(a) != 0 || redAt(c) < 200 {
+		t.Errorf("red pixels at the top right: %d without the reference, %d with it", redAt(a), redAt(c))
+	}
+}

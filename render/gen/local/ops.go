@@ -21,7 +21,7 @@ func run(ctx context.Context, b *Backend, r gen.Request, dir string, progress fu
 	case gen.TextToVideo:
 		return textToVideo(ctx, r, dir, progress)
 	case gen.TextToImage:
-		return textToImage(r, dir)
+		return textToImage(ctx, r, dir)
 	case gen.ImageToVideo:
 		return imageToVideo(ctx, r, dir, progress)
 	case gen.Keyframes:
@@ -59,7 +59,11 @@ func textToVideo(ctx context.Context, r gen.Request, dir string, progress func(f
 	m := move{}.fromRequest(r)
 	// Draw the card just large enough for the closest frame of the move.
 	cw, ch := m.workingSize(r.Width*4, r.Height*4)
-	card, err := drawCard(r, cw, ch)
+	refs, err := loadRefs(ctx, r, ch)
+	if err != nil {
+		return nil, err
+	}
+	card, err := drawCard(r, cw, ch, refs)
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +75,12 @@ func textToVideo(ctx context.Context, r gen.Request, dir string, progress func(f
 	return []gen.Output{{Path: out, Kind: "video"}}, nil
 }
 
-func textToImage(r gen.Request, dir string) ([]gen.Output, error) {
-	card, err := drawCard(r, r.Width, r.Height)
+func textToImage(ctx context.Context, r gen.Request, dir string) ([]gen.Output, error) {
+	refs, err := loadRefs(ctx, r, r.Height)
+	if err != nil {
+		return nil, err
+	}
+	card, err := drawCard(r, r.Width, r.Height, refs)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +94,32 @@ func textToImage(r gen.Request, dir string) ([]gen.Output, error) {
 		return nil, err
 	}
 	return []gen.Output{{Path: out, Kind: "image"}}, nil
+}
+
+// loadRefs reads the continuity references as thumbnails a fifth of the card's height, so
+// the animatic shows who and where the shot is about.
+func loadRefs(ctx context.Context, r gen.Request, cardH int) ([]refThumb, error) {
+	var out []refThumb
+	th := max(8, cardH/5/2*2)
+	for _, in := range r.Inputs {
+		if in.Role != gen.RoleReference {
+			continue
+		}
+		info, err := probe(ctx, in.Path)
+		if err != nil {
+			return nil, fmt.Errorf("reference %s: %w", in.Tag, err)
+		}
+		if !info.Video || info.Height <= 0 {
+			return nil, fmt.Errorf("reference %s: %s is not an image", in.Tag, in.Path)
+		}
+		tw := max(2, th*info.Width/info.Height/2*2)
+		pic, err := loadPicture(ctx, in.Path, tw, th)
+		if err != nil {
+			return nil, fmt.Errorf("reference %s: %w", in.Tag, err)
+		}
+		out = append(out, refThumb{pic: pic, label: in.Tag})
+	}
+	return out, nil
 }
 
 func imageToVideo(ctx context.Context, r gen.Request, dir string, progress func(float64)) ([]gen.Output, error) {
