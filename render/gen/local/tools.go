@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/slate-nle/slate/render"
 )
 
 // tool finds an external program: $ENV, then PATH; a missing one names its Debian package.
@@ -27,8 +29,9 @@ func tool(env, name, pkg string) (string, error) {
 	return p, nil
 }
 
-func ffmpegPath() (string, error)  { return tool("SLATE_FFMPEG", "ffmpeg", "ffmpeg") }
-func ffprobePath() (string, error) { return tool("SLATE_FFPROBE", "ffprobe", "ffmpeg") }
+// ffmpeg and ffprobe are found as the engine finds them.
+func ffmpegPath() (string, error)  { return render.FFmpeg() }
+func ffprobePath() (string, error) { return render.FFprobe() }
 func espeakPath() (string, error)  { return tool("SLATE_ESPEAK", "espeak-ng", "espeak-ng") }
 
 // tail keeps the last lines written to it, for error messages.
