@@ -22,18 +22,17 @@ func nominalFPS(r rt.Rate) int64 {
 }
 
 // TickSteps picks the ruler's labelled (major) and small (minor) tick spacing in frames for
-// a scale of ppf pixels per frame: whole frames, then seconds, minutes and hours in
-// 1-2-5-ish steps, the smallest that keeps labels majorGap pixels apart.
+// a scale of ppf pixels per frame: frame counts that divide a second, then seconds,
+// minutes and hours in 1-2-5-ish steps; the smallest that keeps labels majorGap pixels
+// apart.
 func TickSteps(r rt.Rate, ppf float64) (major, minor rt.Time) {
 	fps := nominalFPS(r)
+	// Below a second, steps that divide the second, so labels fall on whole seconds too.
 	var cands []int64
-	for _, f := range []int64{1, 2, 5, 10} {
-		if f < fps {
+	for f := int64(1); f < fps; f++ {
+		if fps%f == 0 {
 			cands = append(cands, f)
 		}
-	}
-	if fps%2 == 0 && fps/2 > 10 {
-		cands = append(cands, fps/2)
 	}
 	for _, s := range []int64{1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 18000, 36000} {
 		cands = append(cands, s*fps)
