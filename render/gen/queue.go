@@ -268,19 +268,22 @@ func (q *Queue) Prepare(ctx context.Context, r Request, o PrepareOptions) (Plan,
 	if err != nil {
 		return Plan{}, err
 	}
-	est, err := s.b.Estimate(ctx, r)
-	if err != nil {
-		return Plan{}, fmt.Errorf("estimate on %s: %w", r.Backend, err)
-	}
-	p := Plan{Request: r, CacheKey: key, Estimate: est}
+	p := Plan{Request: r, CacheKey: key}
 	if !o.Fresh {
 		c, ok, err := q.store.Cached(ctx, key)
 		if err != nil {
 			return Plan{}, fmt.Errorf("cache: %w", err)
 		}
 		if ok && q.outputsPresent(c.Outputs) {
+			// A replay costs nothing, and its inputs are known good (they hash as before):
+			// no need to ask the backend, which may be slow or away.
 			p.Cached = &c
+			p.Estimate = Estimate{Note: "cache hit"}
+			return p, nil
 		}
+	}
+	if p.Estimate, err = s.b.Estimate(ctx, r); err != nil {
+		return Plan{}, fmt.Errorf("estimate on %s: %w", r.Backend, err)
 	}
 	return p, nil
 }
@@ -339,7 +342,6 @@ func NewKey() string {
 }
 
 func (q *Queue) replay(ctx context.Context, j Job, c CacheEntry) (Job, error) {
-	saved := j.Estimate
 	j.Estimate = Estimate{Note: "cache hit"}
 	if err := q.store.ReserveJob(ctx, &j); err != nil {
 		return Job{}, err
@@ -347,7 +349,7 @@ func (q *Queue) replay(ctx context.Context, j Job, c CacheEntry) (Job, error) {
 	now := time.Now().UTC()
 	t := &Take{ShotID: j.ShotID, Request: j.Request, CacheKey: j.CacheKey, Outputs: c.Outputs,
 		FromCache: true, Created: now, Started: now, Finished: now, Lineage: j.Lineage,
-		Cost: Estimate{Note: "replayed from the cache; a fresh run would cost " + saved.String()}}
+		Cost: Estimate{Note: "replayed from the cache at no cost"}}
 	j.State, j.Progress = JobSucceeded, 1
 	j.Message = "replayed from the cache at no cost (take " + strconv.FormatInt(c.TakeID, 10) + ")"
 	if err := q.store.FinishJob(ctx, &j, t, nil, nil); err != nil {
