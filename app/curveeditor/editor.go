@@ -80,9 +80,13 @@ type Editor struct {
 }
 
 type kpress struct {
-	valid bool
-	pos   fyne.Position
-	mods  fyne.KeyModifier
+	valid   bool
+	pos     fyne.Position
+	mods    fyne.KeyModifier
+	key     KeyRef // the key pressed on, if any
+	onKey   bool
+	toggled bool // Shift already toggled it
+	wasSel  bool // it was selected before the press
 }
 
 // New makes an empty curve editor.
@@ -606,11 +610,14 @@ func (e *Editor) rate() rt.Rate {
 }
 
 // parseFrames reads a keyframe time typed as whole frames ("48") or as timecode from the
-// clip's start ("00:00:02:00", also "2:00").
+// clip's start ("00:00:02:00", drop-frame "00:00:02;00", or short "2:00" = seconds:frames).
 func parseFrames(s string, r rt.Rate) (rt.Time, error) {
 	s = strings.TrimSpace(s)
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return rt.Time(n), nil
+	}
+	if t, err := rt.ParseTimecode(s, r); err == nil {
+		return t, nil
 	}
 	parts := strings.Split(strings.ReplaceAll(s, ";", ":"), ":")
 	if len(parts) >= 2 && len(parts) <= 4 {

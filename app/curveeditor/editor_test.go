@@ -449,3 +449,36 @@ func TestRulerSeeksAndValuesFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestKeySelection(t *testing.T) {
+	op := func(t rt.Time) curveeditor.KeyRef { return curveeditor.KeyRef{Param: "opacity", T: t} }
+	cases := []struct {
+		name string
+		act  func(r *rig)
+		want []curveeditor.KeyRef
+	}{
+		{"pressing a key selects it before the click completes", func(r *rig) {
+			r.e.MouseDown(mouse(r.key("opacity", 24), 0))
+		}, []curveeditor.KeyRef{op(24)}},
+		{"a plain click on one key of a group selects just it", func(r *rig) {
+			r.e.Select(op(0), op(24), op(40))
+			r.click(r.key("opacity", 24), 0)
+		}, []curveeditor.KeyRef{op(24)}},
+		{"Shift+click removes a selected key", func(r *rig) {
+			r.e.Select(op(0), op(24))
+			r.click(r.key("opacity", 0), fyne.KeyModifierShift)
+		}, []curveeditor.KeyRef{op(24)}},
+		{"a tap with no press before it selects too", func(r *rig) {
+			r.e.Tapped(&fyne.PointEvent{Position: r.key("opacity", 40)})
+		}, []curveeditor.KeyRef{op(40)}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t, hero)
+			c.act(r)
+			if got := r.e.Selected(); !slices.Equal(got, c.want) {
+				t.Errorf("selected %v, want %v", got, c.want)
+			}
+		})
+	}
+}

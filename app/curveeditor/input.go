@@ -116,14 +116,42 @@ func (e *Editor) modifiers() fyne.KeyModifier {
 	return e.keyMods
 }
 
-// MouseDown implements desktop.Mouseable: it takes the focus and remembers the modifiers.
+// MouseDown implements desktop.Mouseable: it takes the focus, remembers the modifiers and
+// selects the key pressed on.
 func (e *Editor) MouseDown(ev *desktop.MouseEvent) {
 	if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil && c.Focused() != e {
 		c.Focus(e)
 	}
 	if ev.Button == desktop.MouseButtonPrimary {
 		e.press = kpress{valid: true, pos: ev.Position, mods: ev.Modifier | e.keyMods}
+		e.pressSelect()
 	}
+}
+
+// pressSelect selects the key pressed on at once (the desktop driver delays Tapped on a
+// double-tappable widget): Shift toggles it, a press on an unselected key selects only it,
+// a press on a selected key keeps the selection so the group can be dragged.
+func (e *Editor) pressSelect() {
+	p := &e.press
+	h := e.HitTest(p.pos)
+	if h.Part != PartKey && h.Part != PartHandleIn && h.Part != PartHandleOut {
+		return
+	}
+	p.key, p.onKey, p.wasSel = h.Key, true, e.sel[h.Key]
+	switch {
+	case p.mods&fyne.KeyModifierShift != 0:
+		if p.wasSel {
+			delete(e.sel, h.Key)
+		} else {
+			e.sel[h.Key] = true
+		}
+		p.toggled = true
+	case !p.wasSel:
+		clear(e.sel)
+		e.sel[h.Key] = true
+	}
+	e.syncBar()
+	e.Refresh()
 }
 
 // MouseUp implements desktop.Mouseable.
@@ -140,25 +168,30 @@ func dist(a, b fyne.Position) float32 {
 	return float32(math.Hypot(float64(a.X-b.X), float64(a.Y-b.Y)))
 }
 
-// Tapped implements fyne.Tappable: select a key (Shift toggles), clear the selection on an
-// empty lane, seek on the ruler.
+// Tapped implements fyne.Tappable: a click on one key of a selected group selects just it,
+// a click on an empty lane clears the selection, a click on the ruler seeks. (Keys are
+// selected when pressed, see MouseDown.)
 func (e *Editor) Tapped(ev *fyne.PointEvent) {
-	mods := e.pressMods(ev.Position)
+	p := e.press
 	e.press = kpress{}
+	if !p.valid || dist(p.pos, ev.Position) > 3 {
+		// A tap with no press before it (touch, the test driver): press here first.
+		e.press = kpress{valid: true, pos: ev.Position, mods: e.modifiers()}
+		e.pressSelect()
+		p = e.press
+		e.press = kpress{}
+	}
 	h := e.HitTest(ev.Position)
-	shift := mods&fyne.KeyModifierShift != 0
+	shift := p.mods&fyne.KeyModifierShift != 0
 	switch h.Part {
 	case PartRuler:
 		if e.OnSeek != nil && e.clip != nil {
 			e.OnSeek(max(e.clip.Start+rt.Time(math.Round(h.Frame)), 0))
 		}
 	case PartKey, PartHandleIn, PartHandleOut:
-		if !shift {
+		// A plain click on one key of a group selects just that key.
+		if !shift && p.onKey && p.wasSel && len(e.sel) > 1 {
 			clear(e.sel)
-			e.sel[h.Key] = true
-		} else if e.sel[h.Key] {
-			delete(e.sel, h.Key)
-		} else {
 			e.sel[h.Key] = true
 		}
 	case PartLane, PartName:
@@ -311,6 +344,8 @@ func (e *Editor) beginDrag(p fyne.Position, mods fyne.KeyModifier) *kdrag {
 	switch h.Part {
 	case PartKey:
 		if !e.sel[h.Key] {
+			// No press selected it (a drag without MouseDown, or Shift toggled it off):
+			// the drag takes it along.
 			if mods&fyne.KeyModifierShift == 0 {
 				clear(e.sel)
 			}

@@ -499,11 +499,15 @@ func (w *Timeline) ghosts() []ghost {
 	case dragTrimHead:
 		r := w.rowOf(d.track.ID)
 		if d.ripple {
-			return []ghost{{r, d.clip.Start, d.clip.End() - d.delta}}
+			return w.followers(d, []ghost{{r, d.clip.Start, d.clip.End() - d.delta}}, -d.delta)
 		}
 		return []ghost{{r, d.clip.Start + d.delta, d.clip.End()}}
 	case dragTrimTail:
-		return []ghost{{w.rowOf(d.track.ID), d.clip.Start, d.clip.End() + d.delta}}
+		g := []ghost{{w.rowOf(d.track.ID), d.clip.Start, d.clip.End() + d.delta}}
+		if d.ripple {
+			return w.followers(d, g, d.delta)
+		}
+		return g
 	case dragRoll:
 		r := w.rowOf(d.track.ID)
 		return []ghost{{r, d.clip.Start, d.clip.End() + d.delta}, {r, d.other.Start + d.delta, d.other.End()}}
@@ -511,6 +515,30 @@ func (w *Timeline) ghosts() []ghost {
 		return []ghost{{w.rowOf(d.track.ID), d.clip.Start, d.clip.End()}}
 	}
 	return nil
+}
+
+// followers adds ghosts for the clips a ripple trim moves: those after the trimmed clip on
+// its track, shifted by shift (only the ones near the screen).
+func (w *Timeline) followers(d *dragState, g []ghost, shift rt.Time) []ghost {
+	if shift == 0 {
+		return g
+	}
+	r := w.rowOf(d.track.ID)
+	v := w.visibleFrames()
+	from := d.clip.End()
+	for _, c := range d.track.ClipsIn(rt.Range{Start: from, Dur: max(v.End()-from, 0) + abs(shift) + 1}) {
+		if c.Start >= from && c != d.clip {
+			g = append(g, ghost{r, c.Start + shift, c.End() + shift})
+		}
+	}
+	return g
+}
+
+func abs(t rt.Time) rt.Time {
+	if t < 0 {
+		return -t
+	}
+	return t
 }
 
 // dragLabel is the text shown by the pointer during a drag.

@@ -28,7 +28,8 @@ import (
 //	A1 (track 4):  Music[0,96)
 //
 // Every source is 1000 frames long and Hero starts at source frame 100. IDs: tracks 2-4,
-// clips Opening=5 Hero=6 Wide=7 Title=8 Music=9; a marker "Beat" at 108.
+// clips Opening=5 Hero=6 Wide=7 Title=8 Music=9; a marker "Beat" at 108 and a 12-frame
+// dissolve on the Opening|Hero cut.
 func fixture(t testing.TB) *timeline.Timeline {
 	t.Helper()
 	tl, err := timeline.New(timeline.Settings{Rate: rt.Rate{Num: 24, Den: 1}, Width: 1920, Height: 1080, SampleRate: 48000})
@@ -44,7 +45,8 @@ func fixture(t testing.TB) *timeline.Timeline {
 {"op":"overwrite","track":2,"at":120,"clip":{"name":"Wide","media":12,"dur":48,"source_dur":1000,"in":200}}
 {"op":"overwrite","track":3,"at":24,"clip":{"name":"Title","media":13,"in":50,"dur":48,"source_dur":1000,"color":"purple"}}
 {"op":"overwrite","track":4,"at":0,"clip":{"name":"Music","media":14,"dur":96,"source_dur":1000}}
-{"op":"add-marker","at":108,"name":"Beat"}`
+{"op":"add-marker","at":108,"name":"Beat"}
+{"op":"add-transition","a":5,"kind":"dissolve","dur":12}`
 	for _, line := range strings.Split(strings.TrimSpace(script), "\n") {
 		c, err := edit.Unmarshal([]byte(line))
 		if err != nil {

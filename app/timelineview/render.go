@@ -165,6 +165,7 @@ type renderer struct {
 	labels      *keyed[timeline.ID, *canvas.Text]
 	trans       *pool[*canvas.LinearGradient]
 	transLine   *pool[*canvas.Rectangle]
+	transText   *keyed[timeline.ID, *canvas.Text]
 	markLines   *pool[*canvas.Rectangle]
 	inOutLines  *pool[*canvas.Rectangle]
 	ghosts      *pool[*canvas.Rectangle]
@@ -224,6 +225,7 @@ func newRenderer(w *Timeline) *renderer {
 		return canvas.NewHorizontalGradient(color.Transparent, color.Transparent)
 	})
 	r.transLine = newPool(g, newRect)
+	r.transText = newKeyed[timeline.ID](g, newText(slatetheme.SmallTextSize), textObj)
 	r.markLines = newPool(g, newRect)
 	r.inOutLines = newPool(g, newRect)
 	r.ghosts = newPool(g, newRect)
@@ -294,6 +296,7 @@ func (r *renderer) rebuild() {
 	o = r.labels.appendTo(o)
 	o = r.trans.appendTo(o)
 	o = r.transLine.appendTo(o)
+	o = r.transText.appendTo(o)
 	o = r.markLines.appendTo(o)
 	o = r.inOutLines.appendTo(o)
 	o = r.ghosts.appendTo(o)
@@ -412,6 +415,7 @@ func (r *renderer) update() {
 	r.labels.finish()
 	r.trans.finish()
 	r.transLine.finish()
+	r.transText.finish()
 	r.markLines.finish()
 	r.inOutLines.finish()
 	r.ghosts.finish()
@@ -628,7 +632,7 @@ func (r *renderer) drawTransitions(rw row, by0, by1 float32, vis rt.Range, laneR
 		}
 		y0 := by0 + (by1-by0)*0.45
 		g := r.trans.next()
-		a, b := slatetheme.Alpha(w.pal.Transition, 0x30), slatetheme.Alpha(w.pal.Transition, 0xc0)
+		a, b := slatetheme.Alpha(w.pal.Transition, 0x50), slatetheme.Alpha(w.pal.Transition, 0xd0)
 		if g.StartColor != color.Color(a) || g.EndColor != color.Color(b) {
 			g.StartColor, g.EndColor = a, b
 			g.Refresh()
@@ -636,8 +640,22 @@ func (r *renderer) drawTransitions(rw row, by0, by1 float32, vis rt.Range, laneR
 		place(g, x0, y0, x1-x0, by1-y0)
 		ln := r.transLine.next()
 		place(ln, x0, y0, x1-x0, by1-y0)
-		paint(ln, color.NRGBA{}, w.pal.GhostLine, 1)
+		paint(ln, color.NRGBA{}, slatetheme.Alpha(w.pal.HeaderLine, 0xc0), 1)
+		if x1-x0 >= 56 && by1-y0 >= 14 {
+			lab, _ := r.transText.get(tr.ID)
+			setText(lab, kindLabel(tr.Kind), w.pal.Background, x0+4, y0+1)
+		}
 	}
+}
+
+func kindLabel(k timeline.TransitionKind) string {
+	switch k {
+	case timeline.Dip:
+		return "Dip"
+	case timeline.Wipe:
+		return "Wipe"
+	}
+	return "Dissolve"
 }
 
 func (r *renderer) drawHeader(rw row, top, ct, cb float32) {

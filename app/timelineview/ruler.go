@@ -54,8 +54,13 @@ func TickSteps(r rt.Rate, ppf float64) (major, minor rt.Time) {
 	return major, minor
 }
 
-// Timecode formats frame t as HH:MM:SS:FF (non-drop, counted at the nominal rate).
+// Timecode labels frame t as HH:MM:SS:FF (rt.FormatTimecode; drop-frame HH:MM:SS;FF at
+// 29.97 and 59.94). Frames timecode cannot label (negative, a day or more) are written
+// with the same fields counted at the nominal rate.
 func Timecode(t rt.Time, r rt.Rate) string {
+	if s, err := rt.FormatTimecode(t, r, r.DropFrameAllowed()); err == nil {
+		return s
+	}
 	fps := nominalFPS(r)
 	sign := ""
 	v := int64(t)

@@ -44,8 +44,31 @@ func TestScreenshotsLookLikeAnEditor(t *testing.T) {
 	r.dragStart(r.at(trV1, 130), r.at(trV1, 150), 0)
 	r.capture(dir, "timeline-drag")
 	r.w.DragEnd()
-	r.w.SetZoom(0.5, 400)
-	r.capture(dir, "timeline-zoomed-out")
-	_ = fyne.NewPos
+
+	// A ripple trim in progress, the razor guide, a marquee, a locked track.
+	r2 := newRig(t, fixture(t))
+	r2.w.Thumbs = testThumb
+	r2.w.Peaks = testPeaks
+	r2.dragStart(r2.at(trV1, 95.75), r2.at(trV1, 84), fyne.KeyModifierShift)
+	r2.capture(dir, "timeline-ripple-trim")
+	r2.w.DragEnd()
+	r2.click(toggleAt(r2, trV2, 0), 0)
+	r2.w.TypedRune('b')
+	r2.w.MouseMoved(mouse(r2.at(trA1, 70), 0))
+	r2.capture(dir, "timeline-razor-locked")
+	r2.w.TypedRune('v')
+	r2.dragStart(r2.at(trV1, 100), r2.at(trA1, 130), 0)
+	r2.capture(dir, "timeline-marquee")
+	r2.w.DragEnd()
+
+	// A thousand clips fitted to the window.
+	r3 := newRig(t, many(t, 1000, 3, 1))
+	r3.win.Resize(fyne.NewSize(1200, 300))
+	r3.w.Thumbs = testThumb
+	r3.w.Peaks = testPeaks
+	r3.w.ZoomToFit()
+	r3.capture(dir, "timeline-1000")
+	r3.w.SetZoom(6, 600)
+	r3.capture(dir, "timeline-1000-zoomed")
 	t.Logf("screenshots in %s", dir)
 }

@@ -640,3 +640,24 @@ func TestTheRendererDrawsOnlyWhatIsOnScreen(t *testing.T) {
 		})
 	}
 }
+
+func TestTimecodeLabels(t *testing.T) {
+	cases := []struct {
+		name string
+		f    rt.Time
+		r    rt.Rate
+		want string
+	}{
+		{"whole seconds at 24 fps", 48, rt.Rate{Num: 24, Den: 1}, "00:00:02:00"},
+		{"frames past a minute at 25 fps", 60*25 + 3, rt.Rate{Num: 25, Den: 1}, "00:01:00:03"},
+		{"29.97 is labelled drop-frame", 1800, rt.Rate{Num: 30000, Den: 1001}, "00:01:00;02"},
+		{"a negative frame still gets a label", -30, rt.Rate{Num: 24, Den: 1}, "-00:00:01:06"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := timelineview.Timecode(c.f, c.r); got != c.want {
+				t.Errorf("Timecode(%d) = %q, want %q", c.f, got, c.want)
+			}
+		})
+	}
+}
