@@ -215,9 +215,13 @@ func hide(objs ...fyne.CanvasObject) {
 	}
 }
 
+// line places a line, refreshing it only when it changed.
 func line(l *canvas.Line, x0, y0, x1, y1 float32, col color.NRGBA) {
-	l.Position1, l.Position2 = fyne.NewPos(x0, y0), fyne.NewPos(x1, y1)
-	l.StrokeColor = col
+	p1, p2 := fyne.NewPos(x0, y0), fyne.NewPos(x1, y1)
+	if l.Position1 == p1 && l.Position2 == p2 && l.StrokeColor == color.Color(col) {
+		return
+	}
+	l.Position1, l.Position2, l.StrokeColor = p1, p2, col
 	l.Refresh()
 }
 

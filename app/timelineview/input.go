@@ -294,6 +294,8 @@ func (w *Timeline) TypedRune(r rune) {
 		w.SetTool(ToolSelect)
 	case 's', 'S':
 		w.SetSnapping(!w.snap)
+	case 'Z':
+		w.ZoomToFit()
 	case '+', '=':
 		w.ZoomBy(1.5, w.zoomAnchor())
 	case '-', '_':
@@ -368,26 +370,44 @@ func (w *Timeline) TypedKey(ev *fyne.KeyEvent) {
 
 // TypedShortcut implements fyne.Shortcutable: Ctrl+K splits at the playhead, Shift+Delete
 // (which desktop drivers deliver as the Cut shortcut) ripple-deletes, Ctrl+= and Ctrl+-
-// zoom, Shift+Z zooms to fit.
+// zoom. Every other shortcut is passed on (see OnShortcut).
 func (w *Timeline) TypedShortcut(s fyne.Shortcut) {
-	switch s := s.(type) {
+	switch sc := s.(type) {
 	case *fyne.ShortcutCut:
 		if w.modifiers()&fyne.KeyModifierShift != 0 {
 			w.RippleDeleteSelection()
+			return
 		}
 	case *desktop.CustomShortcut:
 		switch {
-		case s.KeyName == fyne.KeyK && s.Modifier&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0:
+		case sc.KeyName == fyne.KeyK && sc.Modifier&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 && sc.Modifier&fyne.KeyModifierShift == 0:
 			w.SplitAtPlayhead()
-		case s.KeyName == fyne.KeyDelete && s.Modifier&fyne.KeyModifierShift != 0,
-			s.KeyName == fyne.KeyBackspace && s.Modifier&fyne.KeyModifierShift != 0:
+			return
+		case (sc.KeyName == fyne.KeyDelete || sc.KeyName == fyne.KeyBackspace) && sc.Modifier == fyne.KeyModifierShift:
 			w.RippleDeleteSelection()
-		case s.KeyName == fyne.KeyEqual || s.KeyName == fyne.KeyPlus:
+			return
+		case (sc.KeyName == fyne.KeyEqual || sc.KeyName == fyne.KeyPlus) && sc.Modifier&fyne.KeyModifierControl != 0:
 			w.ZoomBy(1.5, w.zoomAnchor())
-		case s.KeyName == fyne.KeyMinus:
+			return
+		case sc.KeyName == fyne.KeyMinus && sc.Modifier&fyne.KeyModifierControl != 0:
 			w.ZoomBy(1/1.5, w.zoomAnchor())
-		case s.KeyName == fyne.KeyZ && s.Modifier == fyne.KeyModifierShift:
-			w.ZoomToFit()
+			return
+		}
+	}
+	w.passShortcut(s)
+}
+
+// passShortcut hands a shortcut the timeline does not use (Undo, Redo, Save, ...) to
+// OnShortcut, or else to the window's canvas, whose shortcut handlers a focused Shortcutable
+// widget would otherwise hide.
+func (w *Timeline) passShortcut(s fyne.Shortcut) {
+	if w.OnShortcut != nil {
+		w.OnShortcut(s)
+		return
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(w); c != nil {
+		if sc, ok := c.(fyne.Shortcutable); ok {
+			sc.TypedShortcut(s)
 		}
 	}
 }
@@ -432,8 +452,11 @@ func nextClip(t *timeline.Track, f rt.Time) *timeline.Clip {
 }
 
 // SplitAtPlayhead cuts at the playhead (Ctrl+K): the selected clips under it, or when none
-// of them is, every unlocked track.
+// of them is, every unlocked track; nothing when there is nothing to cut.
 func (w *Timeline) SplitAtPlayhead() {
+	if w.tl == nil {
+		return
+	}
 	at := w.playhead
 	var cmds []edit.Command
 	for _, id := range w.Selection() {
@@ -443,7 +466,12 @@ func (w *Timeline) SplitAtPlayhead() {
 		}
 	}
 	if len(cmds) == 0 {
-		cmds = []edit.Command{&edit.Split{At: at}}
+		for _, t := range w.tl.Tracks {
+			if c := t.ClipAt(at); c != nil && c.Start != at && !t.Lock {
+				cmds = []edit.Command{&edit.Split{At: at}}
+				break
+			}
+		}
 	}
 	w.emit("Split at Playhead", cmds)
 }

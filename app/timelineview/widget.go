@@ -71,6 +71,10 @@ type Timeline struct {
 	OnKey func(*fyne.KeyEvent)
 	// OnRune receives typed characters the timeline does not use. Optional.
 	OnRune func(rune)
+	// OnShortcut receives the shortcuts the timeline does not use (Undo, Redo, ...). When
+	// nil they go to the window canvas's own shortcut handlers (Canvas.AddShortcut), which a
+	// focused widget would otherwise hide.
+	OnShortcut func(fyne.Shortcut)
 
 	pal      slatetheme.Palette
 	tl       *timeline.Timeline
