@@ -20,7 +20,7 @@
 //     (labels, thumbnails and waveforms stay with their clip while it is on screen, so
 //     scrolling moves them without re-rendering), and merges clips narrower than two pixels.
 //
-// Layout: video tracks are shown top layer first above the audio tracks (A1 first), as in
+// Only the main sequence is shown. Layout: video tracks are shown top layer first above the audio tracks (A1 first), as in
 // Premiere and Resolve. HeaderWidth, RulerHeight and the track heights are exported; XAt,
 // FrameAt and TrackY convert between frames, tracks and widget positions, and HitTest says
 // what is under a point.
@@ -58,7 +58,8 @@
 //	                           show lock and hide, audio tracks mute, solo and lock, the
 //	                           flags playback honours for each kind
 //
-// Keys the widget does not use (Space, J, K, L, I, O, ...) go to OnKey and OnRune so the
-// window's transport shortcuts keep working while the timeline has the focus. Clips on a
+// Keys the widget does not use (Space, J, K, L, I, O, ...) go to OnKey and OnRune, and
+// shortcuts it does not use (Undo, Redo, ...) to OnShortcut or else the window canvas's own
+// shortcuts, so the window's keys keep working while the timeline has the focus. Clips on a
 // locked track are drawn darker and cannot be moved, trimmed or deleted.
 package timelineview
