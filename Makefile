@@ -43,6 +43,11 @@ run: build
 test: deps
 	$(GO) vet $(GOFLAGS_ALL) ./...
 	xvfb-run -a -s "-screen 0 1280x800x24" $(GO) test $(GOFLAGS_ALL) -timeout 40m ./...
+	$(MAKE) e2e
+
+# The end-to-end script drives a real editor window with xdotool and saves screenshots.
+e2e: build
+	xvfb-run -a -s "-screen 0 1280x800x24" test/e2e.sh
 
 bench: deps
 	xvfb-run -a -s "-screen 0 1280x800x24" $(GO) test $(GOFLAGS_ALL) -run '^$$' -bench . -count 3 -timeout 60m ./... | tee bench.txt

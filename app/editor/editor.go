@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -63,6 +64,11 @@ func Run(path string, opt Options) error {
 		p.Close()
 		return err
 	}
+	go func() {
+		// The timeline has no width until the window is laid out: fit the edit once it is.
+		time.Sleep(300 * time.Millisecond)
+		fyne.Do(e.timeline.ZoomToFit)
+	}()
 	e.win.ShowAndRun()
 	return e.close()
 }
@@ -259,6 +265,7 @@ func (e *Editor) shortcuts() {
 	add(fyne.KeyO, fyne.KeyModifierControl, e.openProject)
 	add(fyne.KeyN, fyne.KeyModifierControl, e.newProject)
 	add(fyne.KeyQ, fyne.KeyModifierControl, func() { e.win.Close() })
+	add(fyne.KeyK, fyne.KeyModifierControl, e.splitAtPlayhead)
 }
 
 // typedRune handles the transport keys the timeline passes on: Space, J/K/L, I/O, M.

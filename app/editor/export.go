@@ -74,7 +74,9 @@ func (e *Editor) exportDialog() {
 	}, e.win)
 }
 
-func (e *Editor) runExport(opt render.ExportOptions) {
+func (e *Editor) runExport(opt render.ExportOptions) { e.runExportThen(opt, nil) }
+
+func (e *Editor) runExportThen(opt render.ExportOptions, done func(error)) {
 	tl := e.proj.Snapshot()
 	ctx, cancel := context.WithCancel(context.Background())
 	bar := widget.NewProgressBar()
@@ -99,6 +101,9 @@ func (e *Editor) runExport(opt render.ExportOptions) {
 		cancel()
 		fyne.Do(func() {
 			d.Hide()
+			if done != nil {
+				defer done(err)
+			}
 			if err != nil {
 				e.showError(err)
 				return
