@@ -114,7 +114,7 @@ type writer struct {
 	doc  *core.Doc
 	tl   *timeline.Timeline
 	rate rt.Rate
-	out  []*xnode                // top-level elements in the order MLT needs: defined before use
+	out  []*xnode               // top-level elements in the order MLT needs: defined before use
 	done map[timeline.ID]string // nested sequence -> its tractor id
 	n    int
 }
