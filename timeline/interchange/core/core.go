@@ -229,9 +229,12 @@ type ReadOptions struct {
 	// record/source duration mismatches and overlapping record times, transitions the
 	// model cannot hold.
 	Strict bool
-	// MediaDir is where .otioz unpacks its media/ folder ("" leaves the bundle's media in
+	// UnpackDir is where .otioz unpacks its media/ folder ("" leaves the bundle's media in
 	// the zip; their paths stay relative, "media/...").
-	MediaDir string
+	UnpackDir string
+	// MediaDirs are folders ReadFile looks in, by file name, for media not found where the
+	// file says (see Locate).
+	MediaDirs []string
 }
 
 // WriteOptions steer the writers. The zero value is usable.

@@ -520,7 +520,7 @@ func TestOTIOZBundlesTheMedia(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	got, err := otio.ReadZip(bytes.NewReader(buf.Bytes()), int64(buf.Len()), core.ReadOptions{MediaDir: out})
+	got, err := otio.ReadZip(bytes.NewReader(buf.Bytes()), int64(buf.Len()), core.ReadOptions{UnpackDir: out})
 	if err != nil {
 		t.Fatal(err)
 	}

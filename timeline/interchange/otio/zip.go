@@ -119,7 +119,7 @@ func WriteZip(w io.Writer, doc *core.Doc) error {
 	return zw.Close()
 }
 
-// ReadZip reads an .otioz bundle. With opts.MediaDir set, its media/ files are unpacked there
+// ReadZip reads an .otioz bundle. With opts.UnpackDir set, its media/ files are unpacked there
 // and the media point at them; otherwise media paths stay relative to the bundle
 // ("media/a.mov").
 func ReadZip(r io.ReaderAt, size int64, opts core.ReadOptions) (*core.Doc, error) {
@@ -153,7 +153,7 @@ func ReadZip(r io.ReaderAt, size int64, opts core.ReadOptions) (*core.Doc, error
 	if err != nil {
 		return nil, err
 	}
-	if opts.MediaDir == "" {
+	if opts.UnpackDir == "" {
 		return doc, nil
 	}
 	for _, f := range zr.File {
@@ -164,7 +164,7 @@ func ReadZip(r io.ReaderAt, size int64, opts core.ReadOptions) (*core.Doc, error
 		if rel == "." || strings.HasPrefix(rel, "../") || path.IsAbs(rel) || strings.Contains(rel, `\`) {
 			return nil, fmt.Errorf("otioz: unsafe media name %q in the bundle", f.Name)
 		}
-		dst := filepath.Join(opts.MediaDir, filepath.FromSlash(rel))
+		dst := filepath.Join(opts.UnpackDir, filepath.FromSlash(rel))
 		if err := unpack(f, dst); err != nil {
 			return nil, fmt.Errorf("otioz: %s: %w", f.Name, err)
 		}
@@ -172,12 +172,12 @@ func ReadZip(r io.ReaderAt, size int64, opts core.ReadOptions) (*core.Doc, error
 	for i := range doc.Media {
 		m := &doc.Media[i]
 		if m.Kind == core.KindImageSequence && m.Sequence != nil && strings.HasPrefix(m.Sequence.Dir, bundleMedia) {
-			m.Sequence.Dir = filepath.ToSlash(filepath.Join(opts.MediaDir, filepath.FromSlash(strings.TrimPrefix(m.Sequence.Dir, bundleMedia))))
+			m.Sequence.Dir = filepath.ToSlash(filepath.Join(opts.UnpackDir, filepath.FromSlash(strings.TrimPrefix(m.Sequence.Dir, bundleMedia))))
 			m.Path = m.Sequence.Pattern()
 			continue
 		}
 		if strings.HasPrefix(m.Path, bundleMedia) {
-			m.Path = filepath.Join(opts.MediaDir, filepath.FromSlash(strings.TrimPrefix(m.Path, bundleMedia)))
+			m.Path = filepath.Join(opts.UnpackDir, filepath.FromSlash(strings.TrimPrefix(m.Path, bundleMedia)))
 		}
 	}
 	return doc, nil
