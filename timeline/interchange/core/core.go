@@ -290,6 +290,7 @@ func (d *Doc) Rebase(id timeline.ID, start rt.Time, rate rt.Rate) error {
 		return err
 	}
 	shift := oldBase - newBase
+	var moved []*timeline.Clip
 	for _, s := range tl.Sequences() {
 		for _, t := range s.Tracks {
 			for _, c := range t.Clips {
@@ -298,10 +299,16 @@ func (d *Doc) Rebase(id timeline.ID, start rt.Time, rate rt.Rate) error {
 				}
 				n := c.Clone()
 				n.In += shift
-				if _, err := tl.ReplaceClip(n); err != nil {
-					return fmt.Errorf("media %q: clip %d: %w", m.Name, c.ID, err)
+				if err := tl.ValidateClip(n); err != nil {
+					return fmt.Errorf("media %q cannot start at %d: %w", m.Name, start, err)
 				}
+				moved = append(moved, n)
 			}
+		}
+	}
+	for _, n := range moved { // all checked first: either every clip moves or none
+		if _, err := tl.ReplaceClip(n); err != nil {
+			return fmt.Errorf("media %q: clip %d: %w", m.Name, n.ID, err)
 		}
 	}
 	m.Rate, m.Available.Start = rate, start

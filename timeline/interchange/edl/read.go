@@ -595,6 +595,9 @@ func (b *builder) track(t *core.DraftTrack, its []*item) error {
 	for i := 0; i < len(its); i++ {
 		g := its[i].g
 		if len(g.lines) == 1 && !g.lines[0].transition() {
+			if strings.HasPrefix(g.lines[0].edit, "K") {
+				b.d.Warnf("edl: line %d: key edit %s read as a cut (Slate has no keys)", g.lines[0].line, g.lines[0].edit)
+			}
 			s := &side{l: g.lines[0], name: g.fromName, file: g.fromFile}
 			if s.name == "" {
 				s.name = g.toName

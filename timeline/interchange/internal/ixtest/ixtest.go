@@ -204,3 +204,36 @@ func Count(d *core.Doc) Counts {
 	}
 	return c
 }
+
+// Long is a timeline of n clips on each of two video and two audio tracks, cut every 48
+// frames with a gap every tenth clip and a dissolve every fifth cut, for benchmarks.
+func Long(t testing.TB, n int) *core.Doc {
+	t.Helper()
+	tl, err := timeline.New(timeline.Settings{Rate: rt.Rate24, Width: 1920, Height: 1080, SampleRate: 48000})
+	must(t, err)
+	media := []core.Media{{ID: 1, Name: "v", Path: "/media/v.mov", Kind: core.KindVideo, Rate: rt.Rate24}, {ID: 2, Name: "s", Path: "/media/s.wav", Kind: core.KindAudio, Rate: rt.Rate24}}
+	for k, kind := range []timeline.TrackKind{timeline.Video, timeline.Video, timeline.Audio, timeline.Audio} {
+		tr := tl.NewID()
+		must(t, tl.InsertTrack(tl.Sequence.ID, k, &timeline.Track{ID: tr, Kind: kind, Name: fmt.Sprint(kind, k)}))
+		m := timeline.ID(1)
+		if kind == timeline.Audio {
+			m = 2
+		}
+		var at rt.Time
+		var prev timeline.ID
+		for i := 0; i < n; i++ {
+			if i%10 == 9 {
+				at += 12
+				prev = 0
+			}
+			id := tl.NewID()
+			must(t, tl.InsertClip(tr, &timeline.Clip{ID: id, Name: fmt.Sprint("c", i), Source: timeline.Source{Media: m}, Start: at, Dur: 48, In: rt.Time(100 + i*7), Speed: timeline.Normal, Enabled: true}))
+			if prev != 0 && i%5 == 0 {
+				must(t, tl.InsertTransition(&timeline.Transition{ID: tl.NewID(), Kind: timeline.Dissolve, A: prev, B: id, Dur: 8, Align: timeline.AlignCenter}))
+			}
+			prev = id
+			at += 48
+		}
+	}
+	return &core.Doc{Timeline: tl, Media: media, Start: 86400}
+}
