@@ -412,6 +412,20 @@ func TestOTIOFeatures(t *testing.T) {
 			t.Errorf("clips %+v %+v", cs[0], cs[1])
 		}
 	})
+	t.Run("a track's source_range trims its content", func(t *testing.T) {
+		src := `{"OTIO_SCHEMA": "Timeline.1", "tracks": {"OTIO_SCHEMA": "Stack.1", "children": [{"OTIO_SCHEMA": "Track.1", "kind": "Video", "source_range": ` + rng("5", "10") + `, "children": [
+		  {"OTIO_SCHEMA": "Clip.1", "name": "a", "source_range": ` + rng("100", "8") + `},
+		  {"OTIO_SCHEMA": "Clip.1", "name": "b", "source_range": ` + rng("200", "20") + `}]}]}}`
+		doc, err := otio.Decode([]byte(src), core.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The window [5,15) keeps a's last 3 frames (source 105..107) and b's first 7.
+		cs := doc.Timeline.Tracks[0].Clips
+		if len(cs) != 2 || cs[0].Start != 0 || cs[0].Dur != 3 || cs[0].In != 105 || cs[1].Start != 3 || cs[1].Dur != 7 || cs[1].In != 200 {
+			t.Errorf("clips %+v %+v", cs[0], cs[1])
+		}
+	})
 	t.Run("a nested Stack becomes a nested sequence clip", func(t *testing.T) {
 		inner := `{"OTIO_SCHEMA": "Stack.1", "name": "inner", "source_range": ` + rng("5", "20") + `, "children": [{"OTIO_SCHEMA": "Track.1", "kind": "Video", "children": [{"OTIO_SCHEMA": "Clip.1", "name": "deep", "source_range": ` + rng("0", "40") + `}]}]}`
 		doc, err := otio.Decode([]byte(track(inner)), core.ReadOptions{})
