@@ -20,6 +20,7 @@ import (
 	slatetheme "github.com/slate-nle/slate/app/theme"
 	"github.com/slate-nle/slate/app/timelineview"
 	"github.com/slate-nle/slate/mediaset"
+	"github.com/slate-nle/slate/packaging"
 	"github.com/slate-nle/slate/project"
 	"github.com/slate-nle/slate/timeline"
 	"github.com/slate-nle/slate/timeline/edit"
@@ -58,6 +59,7 @@ func Run(path string, opt Options) error {
 		return err
 	}
 	a := app.NewWithID("org.slate-nle.slate")
+	a.SetIcon(fyne.NewStaticResource("slate.png", packaging.Icon))
 	a.Settings().SetTheme(slatetheme.Dark())
 	e, err := New(a, p, opt)
 	if err != nil {
