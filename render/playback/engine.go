@@ -243,6 +243,7 @@ func (e *Engine) Handle(c Command) {
 	case "quit":
 		e.quit = true
 		e.opt.Clock.Stop()
+		e.opt.Emit(Event{Event: "quit", Frame: i64(int64(e.pos)), Dropped: i64(e.dropped), Shown: i64(e.disp)})
 	}
 }
 
@@ -331,6 +332,10 @@ func (e *Engine) Tick() *image.RGBA {
 			}
 		}
 		e.shown = e.pos
+		if e.speed == 0 {
+			// paused (a seek, a step, a reload): tell when the picture is up
+			e.opt.Emit(Event{Event: "shown", Frame: i64(int64(e.pos))})
+		}
 	}
 	// The next send is due a period after the last one was due, so ticks that do not divide
 	// the period still give the full rate, never more.

@@ -75,7 +75,7 @@ func trim(b []byte) string {
 
 // Event is one JSON line the player writes on stdout.
 type Event struct {
-	Event   string   `json:"event"`             // ready, pos, dropped, ended, error, reloaded, quit
+	Event   string   `json:"event"`             // ready, pos, shown, dropped, ended, error, reloaded, quit
 	Frame   *int64   `json:"frame,omitempty"`   // pos, ended, reloaded
 	Playing *bool    `json:"playing,omitempty"` // pos
 	Rate    *float64 `json:"rate,omitempty"`    // pos
