@@ -47,7 +47,7 @@ func Write(w io.Writer, doc *core.Doc, opts core.WriteOptions) error {
 		"sample_aspect_num", "1", "sample_aspect_den", "1",
 		"display_aspect_num", itoa(tl.Width / g), "display_aspect_den", itoa(tl.Height / g),
 		"frame_rate_num", strconv.FormatInt(tl.Rate.Num, 10), "frame_rate_den", strconv.FormatInt(tl.Rate.Den, 10),
-		"colorspace", "709",
+		"colorspace", mltColorspace(tl.ColorSpace),
 	}})
 	root.kids = append(root.kids, wr.out...)
 	var buf bytes.Buffer
@@ -672,4 +672,14 @@ func segInterp(cv *keyframe.Curve, t int64) keyframe.Interp {
 		return keyframe.Linear // before the first or after the last key the value holds: constant
 	}
 	return cv.Keys[i].Interp
+}
+
+// mltColorspace is MLT's profile colorspace for the timeline's: 601 for the SD matrices,
+// 709 otherwise (and when unset).
+func mltColorspace(cs string) string {
+	switch strings.ToLower(cs) {
+	case "bt601", "601", "smpte170m", "bt470bg":
+		return "601"
+	}
+	return "709"
 }
