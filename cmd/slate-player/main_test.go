@@ -25,6 +25,8 @@ type event struct {
 	Duration *int64 `json:"duration"`
 	Width    int    `json:"width"`
 	Message  string `json:"message"`
+	Dropped  *int64 `json:"dropped"`
+	ShownN   *int64 `json:"shown"`
 	at       time.Time
 }
 

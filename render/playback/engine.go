@@ -58,7 +58,7 @@ type Engine struct {
 	quit     bool
 	shown    rt.Time
 	img      *image.RGBA
-	prev     rt.Time // last frame shown in this run, for counting drops; -1 after a jump
+	prev     rt.Time // last frame shown in this run (or the one before its start), for counting drops
 	dropped  int64
 	disp     int64
 	times    []time.Duration
@@ -130,7 +130,8 @@ func (e *Engine) clamp(f rt.Time) rt.Time {
 
 // Seek moves the playhead to frame f (clamped to the timeline), playing on if playing.
 func (e *Engine) Seek(f rt.Time) {
-	e.pos, e.prev = e.clamp(f), -1
+	e.pos = e.clamp(f)
+	e.prev = e.pos - rt.Time(sign(e.speed)) // a run starts just before its first frame
 	if e.speed != 0 {
 		e.opt.Clock.Start(e.sample(e.pos), e.speed)
 	}
@@ -153,7 +154,7 @@ func (e *Engine) SetSpeed(speed float64) {
 	if speed == e.speed {
 		return
 	}
-	e.prev = -1
+	e.prev = e.pos - rt.Time(sign(speed))
 	if speed == 0 {
 		e.opt.Clock.Stop()
 		e.speed = 0
@@ -319,7 +320,7 @@ func (e *Engine) Tick() *image.RGBA {
 			e.img = img
 		}
 		if e.speed != 0 {
-			if e.prev >= 0 && abs(e.speed) <= 1 {
+			if abs(e.speed) <= 1 {
 				if gap := (e.pos - e.prev) * rt.Time(dir); gap > 1 {
 					e.dropped += int64(gap - 1)
 				}
@@ -348,6 +349,16 @@ func (e *Engine) Tick() *image.RGBA {
 		e.opt.Emit(Event{Event: "dropped", Dropped: i64(e.dropped), Shown: i64(e.disp), Frame: i64(int64(e.pos))})
 	}
 	return e.img
+}
+
+func sign(v float64) int {
+	switch {
+	case v > 0:
+		return 1
+	case v < 0:
+		return -1
+	}
+	return 0
 }
 
 func abs[T float64 | rt.Time](v T) T {

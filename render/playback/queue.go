@@ -44,6 +44,7 @@ type Queue struct {
 	limit  rt.Time // frames at or past limit are not rendered (the timeline's end)
 	from   rt.Time
 	dir    int
+	wanted bool
 	slots  map[rt.Time]*slot
 	gen    int
 	closed bool
@@ -78,6 +79,9 @@ func (q *Queue) inWindow(f rt.Time) bool {
 
 // next is the first frame of the window that is neither decoded nor being decoded.
 func (q *Queue) next() (rt.Time, bool) {
+	if !q.wanted {
+		return 0, false // nothing is asked for before the first Want
+	}
 	for i := 0; i < q.depth; i++ {
 		f := q.from + rt.Time(i*q.dir)
 		if f < 0 || f >= q.limit {
@@ -128,10 +132,10 @@ func (q *Queue) Want(from rt.Time, dir int) {
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if from == q.from && dir == q.dir {
+	if q.wanted && from == q.from && dir == q.dir {
 		return
 	}
-	q.from, q.dir = from, dir
+	q.from, q.dir, q.wanted = from, dir, true
 	for f, s := range q.slots {
 		if !s.busy && !q.inWindow(f) {
 			delete(q.slots, f)
