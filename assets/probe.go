@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"math/big"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -44,9 +46,9 @@ type Info struct {
 	Height         int     `json:"height,omitempty"`
 	StoredWidth    int     `json:"stored_width,omitempty"` // as coded, before rotation
 	StoredHeight   int     `json:"stored_height,omitempty"`
-	Rate           rt.Rate `json:"rate,omitzero"`     // exact, from r_frame_rate; zero for stills
-	AvgRate        rt.Rate `json:"avg_rate,omitzero"` // avg_frame_rate, when it is known
-	VFR            bool    `json:"vfr,omitempty"`     // r_frame_rate and avg_frame_rate disagree
+	Rate           rt.Rate `json:"rate,omitzero"`      // exact, from r_frame_rate; zero for stills
+	AvgRate        rt.Rate `json:"avg_rate,omitzero"`  // avg_frame_rate, when it is known
+	VFR            bool    `json:"vfr,omitempty"`      // r_frame_rate and avg_frame_rate disagree
 	Rotation       int     `json:"rotation,omitempty"` // degrees counter-clockwise for display: 0, 90, 180 or 270
 	PixFmt         string  `json:"pix_fmt,omitempty"`
 	HasAlpha       bool    `json:"has_alpha,omitempty"`
@@ -165,7 +167,7 @@ func runProbe(ctx context.Context, path string, inputOpts ...string) (json.RawMe
 		}
 		msg := errb.String()
 		switch {
-		case strings.Contains(msg, "moov atom not found"):
+		case strings.Contains(msg, "moov atom not found") && looksLikeMP4(abs):
 			return nil, fileErr(path, []error{ErrBadMedia}, "truncated or damaged: the MP4/MOV index (moov atom) is missing, as after an interrupted recording or copy")
 		case strings.Contains(msg, "Invalid data found when processing input"):
 			return nil, fileErr(path, []error{ErrBadMedia}, "not a media file ffmpeg can read")
@@ -177,6 +179,25 @@ func runProbe(ctx context.Context, path string, inputOpts ...string) (json.RawMe
 		return nil, fileErr(path, []error{ErrBadMedia}, "ffprobe failed: %v", err)
 	}
 	return json.RawMessage(out.Bytes()), nil
+}
+
+// looksLikeMP4: the file starts with an ISO media box, so a missing index means it was cut
+// short rather than never being an MP4.
+func looksLikeMP4(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var b [8]byte
+	if _, err := io.ReadFull(f, b[:]); err != nil {
+		return false
+	}
+	switch string(b[4:]) {
+	case "ftyp", "mdat", "moov", "wide", "free", "skip", "pnot":
+		return true
+	}
+	return false
 }
 
 // stripPrefix drops ffprobe's "PATH: " from its message, since ours names the file.
