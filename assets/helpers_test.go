@@ -45,6 +45,7 @@ var recipes = map[string][]string{
 	// Frames 0-14 at 30 fps, then every third: r_frame_rate 30, a lower average.
 	"vfr.mp4": {"-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=2", "-vf", "select='lt(n,15)+not(mod(n,3))'", "-fps_mode", "vfr",
 		"-c:v", "libx264", "-preset", "ultrafast"},
+	"long.mp4": {"-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=20", "-c:v", "libx264", "-preset", "ultrafast", "-g", "250"},
 	"hd.mp4": {"-f", "lavfi", "-i", "testsrc2=s=1920x1080:r=25:d=1", "-f", "lavfi", "-i", "sine=d=1", "-c:v", "libx264", "-preset", "ultrafast",
 		"-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"},
 }
