@@ -75,13 +75,13 @@ type encoder interface {
 	WriteFrame(*image.RGBA) error
 	WriteAudio([]float32) error
 	Close() error // finish and move the file into place
-	Abort() error // stop and remove everything written
+	Abort()       // stop and remove everything written
 }
 
 // encoderSpec is what Export asks of an encoder.
 type encoderSpec struct {
 	Path          string
-	Preset        string
+	Preset        Preset
 	Width, Height int
 	Rate          rt.Rate
 	SampleRate    int
@@ -113,6 +113,10 @@ func Export(ctx context.Context, tl *timeline.Timeline, res MediaResolver, opt E
 	if rng.Empty() || rng.Start < 0 {
 		return fmt.Errorf("export: nothing to render in %v (the timeline is %d frames long)", rng, tl.Duration())
 	}
+	preset, err := LookupPreset(opt.Preset)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
 	w, h, scale, err := exportSize(tl, opt)
 	if err != nil {
 		return err
@@ -139,13 +143,13 @@ func Export(ctx context.Context, tl *timeline.Timeline, res MediaResolver, opt E
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	enc, err := newEncoder(ctx, encoderSpec{
-		Path: opt.Path, Preset: opt.Preset, Width: w, Height: h, Rate: tl.Rate,
+		Path: opt.Path, Preset: preset, Width: w, Height: h, Rate: tl.Rate,
 		SampleRate: tl.SampleRate, Timecode: tc, Metadata: opt.Metadata,
 	})
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if err := runExport(ctx, r, enc, tl, rng, w, h, workers, opt.Progress); err != nil {
+	if err := runExport(ctx, r, enc, tl, rng, w, h, workers, preset.AudioArgs != nil, opt.Progress); err != nil {
 		enc.Abort()
 		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			return fmt.Errorf("export cancelled: %w", err)
@@ -250,7 +254,7 @@ type job struct {
 // runExport is the pipeline: one goroutine pulls sources in frame order (decoders read
 // sequentially) and hands plans to compositing goroutines; this one writes the finished
 // frames in order, each with its audio. At most inFlight frames exist at once.
-func runExport(ctx context.Context, r *Renderer, enc encoder, tl *timeline.Timeline, rng rt.Range, w, h, workers int, progress func(int, int, float64)) error {
+func runExport(ctx context.Context, r *Renderer, enc encoder, tl *timeline.Timeline, rng rt.Range, w, h, workers int, sound bool, progress func(int, int, float64)) error {
 	total := int(rng.Dur)
 	var wg sync.WaitGroup
 	defer wg.Wait() // runs last: after cancel has released every goroutine
@@ -336,6 +340,20 @@ func runExport(ctx context.Context, r *Renderer, enc encoder, tl *timeline.Timel
 			delete(pending, next)
 		}
 		f := rng.Start + rt.Time(next)
+		if sound { // this frame's sound, written before it: samples [SamplesAt(f), SamplesAt(f+1))
+			s0, s1 := samplesAt(f, tl.Rate, sr), samplesAt(f+1, tl.Rate, sr)
+			n := int(s1-s0) * MixChannels
+			if cap(audio) < n {
+				audio = make([]float32, n)
+			}
+			audio = audio[:n]
+			if err := r.Audio(ctx, s0, audio); err != nil {
+				return fmt.Errorf("frame %d: %w", f, err)
+			}
+			if err := enc.WriteAudio(audio); err != nil {
+				return fmt.Errorf("frame %d audio: %w", f, err)
+			}
+		}
 		out := j.img
 		if r.w != w || r.h != h {
 			if padded == nil {
@@ -349,19 +367,6 @@ func runExport(ctx context.Context, r *Renderer, enc encoder, tl *timeline.Timel
 		}
 		pool.Put(j.img)
 		<-tokens
-		// This frame's sound: samples [SamplesAt(f), SamplesAt(f+1)).
-		s0, s1 := samplesAt(f, tl.Rate, sr), samplesAt(f+1, tl.Rate, sr)
-		n := int(s1-s0) * MixChannels
-		if cap(audio) < n {
-			audio = make([]float32, n)
-		}
-		audio = audio[:n]
-		if err := r.Audio(ctx, s0, audio); err != nil {
-			return fmt.Errorf("frame %d: %w", f, err)
-		}
-		if err := enc.WriteAudio(audio); err != nil {
-			return fmt.Errorf("frame %d audio: %w", f, err)
-		}
 		next++
 		if progress != nil {
 			el := time.Since(start).Seconds()
@@ -392,6 +397,9 @@ func letterbox(dst, src *image.RGBA) {
 }
 
 // newEncoder opens the ffmpeg encoder for an export.
-var newEncoder = func(ctx context.Context, s encoderSpec) (encoder, error) {
-	return nil, errors.New("the ffmpeg encoder is not wired yet")
+func newEncoder(ctx context.Context, s encoderSpec) (encoder, error) {
+	return NewEncoder(ctx, EncodeOptions{
+		Path: s.Path, Preset: s.Preset, Width: s.Width, Height: s.Height, Rate: s.Rate,
+		SampleRate: s.SampleRate, Channels: MixChannels, Timecode: s.Timecode, Metadata: s.Metadata,
+	})
 }

@@ -37,7 +37,10 @@ func checkReadable(path string) error {
 	return f.Close()
 }
 
-// Temporary until the audio decoder lands: the default audio opener refuses.
+// openFFmpegAudio is the default AudioOpener: an ffmpeg AudioDecoder.
 func openFFmpegAudio(ctx context.Context, m Media, sampleRate, channels int) (AudioSource, error) {
-	return nil, errors.New("render: ffmpeg audio decoding is not wired yet")
+	if err := checkReadable(m.Path); err != nil {
+		return nil, err
+	}
+	return OpenAudio(ctx, m.Path, sampleRate, channels)
 }
