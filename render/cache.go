@@ -11,10 +11,12 @@ import (
 // DefaultCacheBytes is the frame cache size when none is configured: 512 MiB.
 const DefaultCacheBytes = 512 << 20
 
-// Cache keeps decoded frames up to a byte budget. Eviction is least-recently-used, except
-// that frames near the playhead of their source (within Neighborhood frames) are evicted only
-// when nothing else is left, so scrubbing around the playhead stays fast. Frames stored are
-// shared read-only. Safe for concurrent use; it implements FrameCache.
+// Cache keeps decoded frames up to a byte budget, keyed by source (its path), frame number and
+// size. Eviction is least-recently-used, except that frames near the playhead of their source
+// (within Neighborhood frames either side, see SetPlayhead) are evicted only when nothing
+// else is left, so scrubbing and playing around the playhead stay fast. Frames stored are
+// shared: whoever Puts a frame and whoever Gets it must never change its pixels, nor give it
+// to PutFrame. Safe for concurrent use; it implements FrameCache.
 type Cache struct {
 	// Neighborhood is how many frames either side of a playhead are kept preferentially.
 	Neighborhood rt.Time
@@ -50,7 +52,7 @@ func NewCache(maxBytes int64) *Cache {
 	return &Cache{Neighborhood: 24, max: maxBytes, lru: list.New(), entries: map[FrameKey]*list.Element{}, playhead: map[string]rt.Time{}}
 }
 
-// Get returns a cached frame.
+// Get returns a cached frame, counting a hit or a miss.
 func (c *Cache) Get(k FrameKey) (*image.RGBA, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -66,6 +68,9 @@ func (c *Cache) Get(k FrameKey) (*image.RGBA, bool) {
 // Put stores a frame, evicting others to stay within the budget. A frame larger than the
 // whole budget is not stored.
 func (c *Cache) Put(k FrameKey, img *image.RGBA) {
+	if img == nil {
+		return
+	}
 	size := int64(len(img.Pix))
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -84,7 +89,8 @@ func (c *Cache) Put(k FrameKey, img *image.RGBA) {
 	c.evict()
 }
 
-// SetPlayhead tells the cache where playback of a source is, so frames around it stay.
+// SetPlayhead tells the cache where playback of a source (the Path of its keys) is, so the
+// frames around it stay.
 func (c *Cache) SetPlayhead(path string, n rt.Time) {
 	c.mu.Lock()
 	c.playhead[path] = n

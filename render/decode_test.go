@@ -2,7 +2,6 @@ package render_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -19,7 +18,7 @@ import (
 	"github.com/slate-nle/slate/timeline/rt"
 )
 
-// media makes test files with ffmpeg's lavfi sources once per test binary.
+// lowMedia holds the decoder test files, made with ffmpeg's lavfi sources once per test binary.
 var lowMedia struct {
 	once sync.Once
 	dir  string
@@ -35,7 +34,9 @@ func ff(args ...string) error {
 }
 
 // testMedia returns the folder holding clip.mp4 (3 s 320x240 testsrc2 at 25 fps, GOP 25,
-// 440 Hz sine), rot.mp4 (the same, rotated 90°), vfr.mkv (variable frame rate), still.png.
+// 440 Hz sine), rot.mp4 (the same, rotated 90°), vfr.mkv (variable frame rate: 2 s at
+// 10 fps then 2 s at 30 fps), mute.mp4 (no sound), still.png, stereo.wav (1 s, 440 Hz left,
+// 660 Hz right) and half.000..002.png (an image sequence of red at half opacity).
 func testMedia(t testing.TB) string {
 	t.Helper()
 	lowMedia.once.Do(func() {
@@ -48,11 +49,14 @@ func testMedia(t testing.TB) string {
 			{"-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=3", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=3",
 				"-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", filepath.Join(d, "clip.mp4")},
 			{"-i", filepath.Join(d, "clip.mp4"), "-c", "copy", "-metadata:s:v:0", "rotate=90", filepath.Join(d, "rot.mp4")},
-			// Variable frame rate: 2 s at 10 fps then 2 s at 30 fps.
 			{"-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10:duration=2", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=30:duration=2",
 				"-filter_complex", "[0:v]settb=1/1000[a];[1:v]settb=1/1000[b];[a][b]concat=n=2:v=1[v]", "-map", "[v]", "-fps_mode", "vfr",
 				"-c:v", "libx264", "-preset", "ultrafast", filepath.Join(d, "vfr.mkv")},
+			{"-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25:duration=1", "-c:v", "libx264", "-preset", "ultrafast", filepath.Join(d, "mute.mp4")},
 			{"-f", "lavfi", "-i", "color=c=0x336699:size=64x48", "-frames:v", "1", filepath.Join(d, "still.png")},
+			{"-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=1", "-f", "lavfi", "-i", "sine=frequency=660:sample_rate=48000:duration=1",
+				"-filter_complex", "[0:a][1:a]join=inputs=2:channel_layout=stereo", filepath.Join(d, "stereo.wav")},
+			{"-f", "lavfi", "-i", "color=c=red@0.5:size=32x24,format=rgba", "-frames:v", "3", "-start_number", "0", filepath.Join(d, "half.%03d.png")},
 		} {
 			if lowMedia.err = ff(args...); lowMedia.err != nil {
 				return
@@ -70,10 +74,14 @@ func TestMain(m *testing.M) {
 	if lowMedia.dir != "" {
 		os.RemoveAll(lowMedia.dir)
 	}
+	if bench1080.path != "" {
+		os.RemoveAll(filepath.Dir(bench1080.path))
+	}
 	os.Exit(code)
 }
 
-// reference decodes frame n of a file with a one-shot ffmpeg, independently of VideoSource.
+// reference decodes frame n of a file with a one-shot ffmpeg select, independently of
+// VideoSource.
 func reference(t *testing.T, path string, n int, w, h int) []byte {
 	t.Helper()
 	out, err := exec.Command("ffmpeg", "-nostdin", "-loglevel", "error", "-i", path, "-vf", fmt.Sprintf("select=eq(n\\,%d),scale=%d:%d:flags=bicubic", n, w, h),
@@ -92,80 +100,165 @@ func meanDiff(a, b []byte) float64 {
 	return s / float64(len(a))
 }
 
-func TestDecodingGivesTheSameFrameSequentiallyAndAfterSeeks(t *testing.T) {
-	clip := filepath.Join(testMedia(t), "clip.mp4")
-	ctx := context.Background()
-	v, err := render.OpenVideo(ctx, clip, render.SourceOptions{Rate: rt.Rate25})
+func openClip(t *testing.T, name string, opt render.SourceOptions) *render.VideoSource {
+	t.Helper()
+	v, err := render.OpenVideo(context.Background(), filepath.Join(testMedia(t), name), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer v.Close()
+	t.Cleanup(func() { v.Close() })
+	return v
+}
+
+func TestDecodingGivesTheSameFrameSequentiallyAndAfterSeeks(t *testing.T) {
+	clip := filepath.Join(testMedia(t), "clip.mp4")
+	ctx := context.Background()
+	v := openClip(t, "clip.mp4", render.SourceOptions{Rate: rt.Rate25})
 	if w, h := v.Size(); w != 320 || h != 240 {
 		t.Fatalf("size %dx%d, want 320x240", w, h)
 	}
 	seq := map[int][]byte{}
-	for n := 0; n < 75; n++ {
+	for n := range 75 {
 		img, err := v.Frame(ctx, rt.Time(n))
 		if err != nil {
 			t.Fatalf("frame %d: %v", n, err)
 		}
 		seq[n] = append([]byte(nil), img.Pix...)
 	}
-	for _, n := range []int{60, 3, 40, 41, 0, 74, 12, 70} { // backward, forward far, forward near
-		img, err := v.Frame(ctx, rt.Time(n))
-		if err != nil {
-			t.Fatalf("seek to %d: %v", n, err)
-		}
-		if d := meanDiff(img.Pix, seq[n]); d != 0 {
-			t.Errorf("frame %d after a seek differs from the sequential read by %.2f on average", n, d)
-		}
-		if d := meanDiff(img.Pix, reference(t, clip, n, 320, 240)); d > 0.5 {
-			t.Errorf("frame %d differs from an independent decode by %.2f on average", n, d)
-		}
-	}
 	if d := meanDiff(seq[10], seq[11]); d < 1 {
-		t.Errorf("consecutive frames should differ (testsrc2 moves): %.2f", d)
+		t.Fatalf("consecutive frames should differ (testsrc2 moves): %.2f", d)
 	}
-	if _, err := v.Frame(ctx, 75); !errors.Is(err, render.ErrSourceEnd) {
-		t.Errorf("frame 75 of a 75-frame file: %v, want ErrSourceEnd", err)
+	// Each step starts from where the previous one left the decoder.
+	for _, s := range []struct {
+		name string
+		n    int
+	}{
+		{"a backward seek from the end lands on frame 60", 60},
+		{"a backward seek lands on frame 3, inside the first GOP", 3},
+		{"a jump of more than two seconds ahead lands on frame 70", 70},
+		{"a backward seek to the very first frame gives frame 0", 0},
+		{"a small jump ahead reads on to frame 12", 12},
+		{"the next frame reads on to frame 13", 13},
+		{"a seek onto a keyframe gives frame 50", 50},
+		{"a seek just before a keyframe gives frame 24", 24},
+		{"a seek to the last frame gives frame 74", 74},
+	} {
+		t.Run(s.name, func(t *testing.T) {
+			img, err := v.Frame(ctx, rt.Time(s.n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := meanDiff(img.Pix, seq[s.n]); d != 0 {
+				t.Errorf("differs from the sequential read by %.3f on average", d)
+			}
+			// testsrc2 draws a frame counter: an independent decode of the same frame matches.
+			if d := meanDiff(img.Pix, reference(t, clip, s.n, 320, 240)); d > 0.5 {
+				t.Errorf("differs from an independent decode of frame %d by %.2f on average", s.n, d)
+			}
+			if s.n > 0 {
+				if d := meanDiff(img.Pix, reference(t, clip, s.n-1, 320, 240)); d < 1 {
+					t.Errorf("looks like frame %d (%.2f apart)", s.n-1, d)
+				}
+			}
+		})
+	}
+	t.Run("a frame past the end is ErrSourceEnd", func(t *testing.T) {
+		for _, n := range []rt.Time{75, 76, 500, -1} {
+			if _, err := v.Frame(ctx, n); !errors.Is(err, render.ErrSourceEnd) {
+				t.Errorf("frame %d of a 75-frame file: %v, want ErrSourceEnd", n, err)
+			}
+		}
+		if img, err := v.Frame(ctx, 74); err != nil || meanDiff(img.Pix, seq[74]) != 0 {
+			t.Errorf("the last frame after asking past the end: %v", err)
+		}
+	})
+}
+
+// countFrames reads a source from frame 0 until ErrSourceEnd.
+func countFrames(t *testing.T, v *render.VideoSource) int {
+	t.Helper()
+	for n := 0; ; n++ {
+		if _, err := v.Frame(context.Background(), rt.Time(n)); err != nil {
+			if !errors.Is(err, render.ErrSourceEnd) {
+				t.Fatalf("frame %d: %v", n, err)
+			}
+			return n
+		}
 	}
 }
 
 func TestDecodingConformsRatesAndHonoursRotation(t *testing.T) {
-	dir := testMedia(t)
 	ctx := context.Background()
-	count := func(path string, opt render.SourceOptions) int {
-		v, err := render.OpenVideo(ctx, path, opt)
+	t.Run("a 25 fps file conformed to 50 fps has twice the frames, each shown twice", func(t *testing.T) {
+		v := openClip(t, "clip.mp4", render.SourceOptions{Rate: rt.Rate50})
+		if n := countFrames(t, v); n != 150 {
+			t.Errorf("%d frames, want 150", n)
+		}
+		a, _ := v.Frame(ctx, 20)
+		a2 := append([]byte(nil), a.Pix...)
+		b, _ := v.Frame(ctx, 21)
+		c, _ := v.Frame(ctx, 22)
+		if meanDiff(a2, b.Pix) != 0 || meanDiff(b.Pix, c.Pix) == 0 {
+			t.Error("frames 20 and 21 at 50 fps should be source frame 10, frame 22 source frame 11")
+		}
+		if d := meanDiff(c.Pix, reference(t, filepath.Join(testMedia(t), "clip.mp4"), 11, 320, 240)); d > 0.5 {
+			t.Errorf("frame 22 at 50 fps differs from source frame 11 by %.2f", d)
+		}
+	})
+	t.Run("a variable-rate file conformed to 25 fps has 25 frames a second of its duration", func(t *testing.T) {
+		path := filepath.Join(testMedia(t), "vfr.mkv")
+		out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path).Output()
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer v.Close()
-		n := 0
-		for ; ; n++ {
-			if _, err := v.Frame(ctx, rt.Time(n)); err != nil {
-				if !errors.Is(err, render.ErrSourceEnd) {
-					t.Fatal(err)
-				}
-				return n
-			}
+		secs, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	t.Run("a 25 fps file conformed to 50 fps has twice the frames", func(t *testing.T) {
-		if n := count(filepath.Join(dir, "clip.mp4"), render.SourceOptions{Rate: rt.Rate50}); n < 149 || n > 151 {
-			t.Errorf("%d frames, want 150", n)
+		v := openClip(t, "vfr.mkv", render.SourceOptions{Rate: rt.Rate25})
+		if n, want := countFrames(t, v), int(math.Round(secs*25)); n != want || want < 98 {
+			t.Errorf("%d frames over %.3f s, want %d", n, secs, want)
 		}
 	})
-	t.Run("a variable-rate file conformed to 25 fps has 25 frames a second", func(t *testing.T) {
-		if n := count(filepath.Join(dir, "vfr.mkv"), render.SourceOptions{Rate: rt.Rate25}); n < 99 || n > 101 {
-			t.Errorf("%d frames over 4 s, want 100", n)
+	t.Run("a variable-rate file conformed to 25 fps shows the source frame of each moment", func(t *testing.T) {
+		path := filepath.Join(testMedia(t), "vfr.mkv")
+		v := openClip(t, "vfr.mkv", render.SourceOptions{Rate: rt.Rate25})
+		// Source frames 0-19 are at 10 fps (0.1 s apart), 20-79 at 30 fps from 2 s on.
+		for _, c := range []struct{ n, src int }{{30, 12}, {31, 12}, {32, 12}, {60, 32}, {61, 33}} {
+			img, err := v.Frame(ctx, rt.Time(c.n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := meanDiff(img.Pix, reference(t, path, c.src, 160, 120)); d > 0.5 {
+				t.Errorf("frame %d (%.2f s) differs from source frame %d by %.2f", c.n, float64(c.n)/25, c.src, d)
+			}
+		}
+	})
+	t.Run("a variable-rate file gives the same frame after a seek", func(t *testing.T) {
+		v := openClip(t, "vfr.mkv", render.SourceOptions{Rate: rt.Rate25})
+		var seq [][]byte
+		for n := range 90 {
+			img, err := v.Frame(ctx, rt.Time(n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			seq = append(seq, append([]byte(nil), img.Pix...))
+		}
+		for _, n := range []int{85, 30, 62, 7} {
+			img, err := v.Frame(ctx, rt.Time(n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := meanDiff(img.Pix, seq[n]); d != 0 {
+				t.Errorf("frame %d after a seek differs from the sequential read by %.3f", n, d)
+			}
 		}
 	})
 	t.Run("a rotated file decodes upright with its sides swapped", func(t *testing.T) {
-		v, err := render.OpenVideo(ctx, filepath.Join(dir, "rot.mp4"), render.SourceOptions{Rate: rt.Rate25})
-		if err != nil {
-			t.Fatal(err)
+		v := openClip(t, "rot.mp4", render.SourceOptions{Rate: rt.Rate25})
+		if w, h := v.Size(); w != 240 || h != 320 {
+			t.Errorf("Size says %dx%d, want 240x320", w, h)
 		}
-		defer v.Close()
 		img, err := v.Frame(ctx, 5)
 		if err != nil {
 			t.Fatal(err)
@@ -174,23 +267,53 @@ func TestDecodingConformsRatesAndHonoursRotation(t *testing.T) {
 			t.Errorf("rotated frame is %v, want 240x320", b)
 		}
 	})
-	t.Run("a still decodes once at the asked size", func(t *testing.T) {
-		v, err := render.OpenVideo(ctx, filepath.Join(dir, "still.png"), render.SourceOptions{Still: true, Width: 32, Height: 24})
+	t.Run("a width alone gives the height of the same aspect", func(t *testing.T) {
+		v := openClip(t, "clip.mp4", render.SourceOptions{Rate: rt.Rate25, Width: 160})
+		img, err := v.Frame(ctx, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer v.Close()
-		a, _ := v.Frame(ctx, 0)
+		if b := img.Bounds(); b.Dx() != 160 || b.Dy() != 120 {
+			t.Errorf("frame is %v, want 160x120", b)
+		}
+	})
+	t.Run("a still decodes once at the asked size", func(t *testing.T) {
+		v := openClip(t, "still.png", render.SourceOptions{Still: true, Width: 32, Height: 24})
+		a, err := v.Frame(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
 		b, err := v.Frame(ctx, 500)
 		if err != nil || a != b || a.Bounds().Dx() != 32 {
 			t.Fatalf("still frames: %v %v", b.Bounds(), err)
 		}
 		// lavfi's colour source goes through YUV, so allow a few levels.
-		if c := a.RGBAAt(10, 10); absDiff(c.R, 0x33) > 3 || absDiff(c.G, 0x66) > 3 || absDiff(c.B, 0x99) > 3 {
+		if c := a.RGBAAt(10, 10); absDiff(c.R, 0x33) > 3 || absDiff(c.G, 0x66) > 3 || absDiff(c.B, 0x99) > 3 || c.A != 255 {
 			t.Errorf("still colour %v, want #336699", c)
 		}
 	})
-	t.Run("a file that is not media gives a clear error", func(t *testing.T) {
+	t.Run("an image sequence with alpha decodes premultiplied, one frame per picture", func(t *testing.T) {
+		v := openClip(t, "half.%03d.png", render.SourceOptions{Rate: rt.Rate25, InputRate: rt.Rate25})
+		if !v.HasAlpha() {
+			t.Error("HasAlpha is false for RGBA pictures")
+		}
+		img, err := v.Frame(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Straight (255, 0, 0, 128) premultiplies to (128, 0, 0, 128).
+		if c := img.RGBAAt(5, 5); c.A < 127 || c.A > 128 || absDiff(c.R, c.A) > 1 || c.G != 0 || c.B != 0 {
+			t.Errorf("pixel %v, want premultiplied red at half opacity", c)
+		}
+		if n := countFrames(t, v); n != 3 {
+			t.Errorf("%d frames, want 3", n)
+		}
+	})
+}
+
+func TestDecodingFailuresAreClear(t *testing.T) {
+	ctx := context.Background()
+	t.Run("a file that is not media names the file", func(t *testing.T) {
 		bad := filepath.Join(t.TempDir(), "notes.mp4")
 		os.WriteFile(bad, []byte("not a video"), 0o644)
 		_, err := render.OpenVideo(ctx, bad, render.SourceOptions{Rate: rt.Rate25})
@@ -198,29 +321,168 @@ func TestDecodingConformsRatesAndHonoursRotation(t *testing.T) {
 			t.Fatalf("got %v, want an error naming the file", err)
 		}
 	})
+	t.Run("a missing file names the file", func(t *testing.T) {
+		_, err := render.OpenVideo(ctx, filepath.Join(t.TempDir(), "gone.mov"), render.SourceOptions{Rate: rt.Rate25})
+		if err == nil || !strings.Contains(err.Error(), "gone.mov") {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("a zero conform rate is refused", func(t *testing.T) {
+		_, err := render.OpenVideo(ctx, filepath.Join(testMedia(t), "clip.mp4"), render.SourceOptions{})
+		if err == nil || !strings.Contains(err.Error(), "rate") {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("a negative size is refused", func(t *testing.T) {
+		_, err := render.OpenVideo(ctx, filepath.Join(testMedia(t), "clip.mp4"), render.SourceOptions{Rate: rt.Rate25, Width: -2})
+		if err == nil || !strings.Contains(err.Error(), "size") {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("a missing ffmpeg names the Debian package", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		_, err := render.OpenVideo(ctx, filepath.Join(testMedia(t), "clip.mp4"), render.SourceOptions{Rate: rt.Rate25})
+		if err == nil || !strings.Contains(err.Error(), `Debian package "ffmpeg"`) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("a wrong SLATE_FFMPEG names the variable", func(t *testing.T) {
+		t.Setenv("SLATE_FFMPEG", "/nonexistent/ffmpeg")
+		_, err := render.FFmpeg()
+		if err == nil || !strings.Contains(err.Error(), "SLATE_FFMPEG") {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("a failing decode says why in ffmpeg's words", func(t *testing.T) {
+		// A valid header followed by garbage: probing works, decoding cannot.
+		src, _ := os.ReadFile(filepath.Join(testMedia(t), "clip.mp4"))
+		broken := filepath.Join(t.TempDir(), "broken.mp4")
+		os.WriteFile(broken, src[:len(src)/3], 0o644)
+		v, err := render.OpenVideo(ctx, broken, render.SourceOptions{Rate: rt.Rate25})
+		if err != nil {
+			if !strings.Contains(err.Error(), "broken.mp4") {
+				t.Fatalf("open: %v", err)
+			}
+			return // refused at the probe, with the file named: also clear
+		}
+		defer v.Close()
+		_, err = v.Frame(ctx, 0)
+		if err == nil || !strings.Contains(err.Error(), "broken.mp4") || errors.Is(err, render.ErrSourceEnd) {
+			t.Fatalf("got %v, want ffmpeg's reason naming the file", err)
+		}
+	})
+}
+
+func TestDecodingIsSafeFromManyGoroutines(t *testing.T) {
+	ctx := context.Background()
+	v := openClip(t, "clip.mp4", render.SourceOptions{Rate: rt.Rate25, Width: 160, Height: 120})
+	want := map[int][]byte{}
+	for n := range 75 {
+		img, err := v.Frame(ctx, rt.Time(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[n] = append([]byte(nil), img.Pix...)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				n := (g*37 + i*(g+1)*7) % 75
+				img, err := v.Frame(ctx, rt.Time(n))
+				if err != nil {
+					errs <- err
+					return
+				}
+				if meanDiff(img.Pix, want[n]) != 0 {
+					errs <- fmt.Errorf("goroutine %d got the wrong picture for frame %d", g, n)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestCancellingAFrameRequestLeavesTheSourceUsable(t *testing.T) {
+	v := openClip(t, "clip.mp4", render.SourceOptions{Rate: rt.Rate25})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := v.Frame(ctx, 10); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled request gave %v", err)
+	}
+	if _, err := v.Frame(context.Background(), 10); err != nil {
+		t.Fatalf("the next request failed: %v", err)
+	}
 }
 
 func TestClosingLeavesNoFFmpegBehind(t *testing.T) {
 	ctx := context.Background()
-	v, err := render.OpenVideo(ctx, filepath.Join(testMedia(t), "clip.mp4"), render.SourceOptions{Rate: rt.Rate25})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := v.Frame(ctx, 3); err != nil {
-		t.Fatal(err)
-	}
-	before := children(t)
-	if before == 0 {
-		t.Fatal("no ffmpeg child while decoding")
-	}
-	v.Close()
-	if after := children(t); after != 0 {
-		t.Fatalf("%d ffmpeg children left after Close", after)
-	}
+	t.Run("a video source", func(t *testing.T) {
+		v, err := render.OpenVideo(ctx, filepath.Join(testMedia(t), "clip.mp4"), render.SourceOptions{Rate: rt.Rate25})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := v.Frame(ctx, 3); err != nil {
+			t.Fatal(err)
+		}
+		if ffChildren(t) == 0 {
+			t.Fatal("no ffmpeg child while decoding")
+		}
+		v.Close()
+		if after := ffChildren(t); after != 0 {
+			t.Fatalf("%d ffmpeg children left after Close", after)
+		}
+		if _, err := v.Frame(ctx, 4); !errors.Is(err, render.ErrSourceClosed) {
+			t.Errorf("a frame after Close gave %v, want ErrSourceClosed", err)
+		}
+	})
+	t.Run("a video source whose context ends", func(t *testing.T) {
+		life, cancel := context.WithCancel(ctx)
+		v, err := render.OpenVideo(life, filepath.Join(testMedia(t), "clip.mp4"), render.SourceOptions{Rate: rt.Rate25})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer v.Close()
+		if _, err := v.Frame(ctx, 3); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		if _, err := v.Frame(ctx, 4); err == nil || errors.Is(err, render.ErrSourceEnd) {
+			t.Errorf("a frame after the source's context ended gave %v", err)
+		}
+		v.Close()
+		if after := ffChildren(t); after != 0 {
+			t.Fatalf("%d ffmpeg children left", after)
+		}
+	})
+	t.Run("an audio decoder", func(t *testing.T) {
+		a, err := render.OpenAudio(ctx, filepath.Join(testMedia(t), "clip.mp4"), 48000, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Read(ctx, 100, make([]float32, 200)); err != nil {
+			t.Fatal(err)
+		}
+		if ffChildren(t) == 0 {
+			t.Fatal("no ffmpeg child while decoding")
+		}
+		a.Close()
+		if after := ffChildren(t); after != 0 {
+			t.Fatalf("%d ffmpeg children left after Close", after)
+		}
+	})
 }
 
-// children counts this process's ffmpeg children, zombies included.
-func children(t *testing.T) int {
+// ffChildren counts this process's ffmpeg children, zombies included.
+func ffChildren(t *testing.T) int {
 	ents, _ := filepath.Glob("/proc/[0-9]*/stat")
 	n := 0
 	me := strconv.Itoa(os.Getpid())
@@ -237,212 +499,15 @@ func children(t *testing.T) int {
 	return n
 }
 
-func TestTheCacheStaysWithinItsBudgetAndKeepsThePlayhead(t *testing.T) {
-	img := func() *image.RGBA { return image.NewRGBA(image.Rect(0, 0, 10, 10)) } // 400 bytes
-	c := render.NewCache(4000)                                                   // ten frames
-	c.Neighborhood = 2
-	c.SetPlayhead("a", 0)
-	for n := range 30 {
-		c.Put(render.FrameKey{Path: "a", Frame: rt.Time(n), Width: 10, Height: 10}, img())
-		if s := c.Stats(); s.Bytes > 4000 {
-			t.Fatalf("cache holds %d bytes, budget 4000", s.Bytes)
+func TestFramePoolHandsOutTheAskedSize(t *testing.T) {
+	for _, s := range []image.Point{{4, 2}, {2, 4}, {320, 240}, {4, 2}} {
+		img := render.GetFrame(s.X, s.Y)
+		if b := img.Bounds(); b.Dx() != s.X || b.Dy() != s.Y || b.Min != (image.Point{}) || img.Stride != 4*s.X || len(img.Pix) != 4*s.X*s.Y {
+			t.Fatalf("GetFrame(%d, %d) gave %v stride %d", s.X, s.Y, b, img.Stride)
 		}
+		render.PutFrame(img)
+		render.PutFrame(img.SubImage(image.Rect(0, 0, 1, 1)).(*image.RGBA)) // not whole: ignored
 	}
-	for _, n := range []rt.Time{0, 1, 2, 29, 28} {
-		if _, ok := c.Get(render.FrameKey{Path: "a", Frame: n, Width: 10, Height: 10}); !ok {
-			t.Errorf("frame %d was evicted (playhead neighbours and the newest stay)", n)
-		}
-	}
-	if _, ok := c.Get(render.FrameKey{Path: "a", Frame: 10, Width: 10, Height: 10}); ok {
-		t.Error("an old frame away from the playhead should have been evicted")
-	}
-	if s := c.Stats(); s.Frames != 10 || s.Hits != 5 || s.Misses != 1 {
-		t.Errorf("stats %+v", s)
-	}
-}
-
-func TestAudioDecodesASineAtTheProjectRate(t *testing.T) {
-	clip := filepath.Join(testMedia(t), "clip.mp4")
-	ctx := context.Background()
-	all, err := render.DecodeAudio(ctx, clip, 44100, 2, 0, 44100*5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	frames := len(all) / 2
-	if frames < 44100*29/10 || frames > 44100*31/10 {
-		t.Errorf("%d sample frames, want about 3 s at 44.1 kHz", frames)
-	}
-	var sum float64
-	for _, s := range all[4410*2 : 44100*2] {
-		sum += float64(s) * float64(s)
-	}
-	// lavfi's sine has amplitude 1/8 (RMS 0.088); ffmpeg spreads mono over two channels at
-	// -3 dB, so each channel has RMS 0.0625.
-	if rms := math.Sqrt(sum / float64(2*(44100-4410))); math.Abs(rms-0.0625) > 0.004 {
-		t.Errorf("RMS %.4f, want 0.0625", rms)
-	}
-	a, err := render.OpenAudio(ctx, clip, 44100, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	buf := make([]float32, 2*1000)
-	for _, at := range []int64{50000, 1234, 90000} {
-		n, err := a.Read(ctx, at, buf)
-		if err != nil || n != 1000 {
-			t.Fatalf("read at %d: %d, %v", at, n, err)
-		}
-		for i := range buf {
-			if d := math.Abs(float64(buf[i] - all[2*at+int64(i)])); d > 1e-3 {
-				t.Fatalf("sample %d after a seek to %d differs from the sequential decode by %g", i/2, at, d)
-			}
-		}
-	}
-	if n, _ := a.Read(ctx, 44100*10, buf); n != 0 {
-		t.Errorf("read past the end gave %d samples", n)
-	}
-}
-
-// probe returns ffprobe's JSON for a file.
-func probe(t *testing.T, path string, extra ...string) map[string]any {
-	t.Helper()
-	args := append([]string{"-v", "error", "-of", "json", "-show_streams", "-show_format"}, extra...)
-	out, err := exec.Command("ffprobe", append(args, path)...).Output()
-	if err != nil {
-		t.Fatalf("ffprobe %s: %v", path, err)
-	}
-	var m map[string]any
-	json.Unmarshal(out, &m)
-	return m
-}
-
-func TestEveryPresetWritesARealFile(t *testing.T) {
-	ctx := context.Background()
-	want := map[string]struct {
-		codec, pixfmt string
-		audio         bool
-	}{
-		"h264": {"h264", "yuv420p", true}, "h265": {"hevc", "yuv420p", true},
-		"prores-422hq": {"prores", "yuv422p10le", true}, "prores-4444": {"prores", "yuva444p12le", true},
-		"dnxhr-hq": {"dnxhd", "yuv422p", true}, "ffv1": {"ffv1", "bgra", true},
-		"png": {"png", "rgba", false}, "tiff": {"tiff", "rgb24", false},
-	}
-	for _, p := range render.Presets() {
-		t.Run(p.Name, func(t *testing.T) {
-			w, ok := want[p.Name]
-			if !ok {
-				t.Fatalf("no expectation for preset %s", p.Name)
-			}
-			dir := t.TempDir()
-			path := filepath.Join(dir, "out."+p.Ext)
-			if p.ImageSequence {
-				path = filepath.Join(dir, "frames")
-			}
-			e, err := render.NewEncoder(ctx, render.EncodeOptions{Path: path, Preset: p, Width: 256, Height: 144, Rate: rt.Rate25,
-				SampleRate: 48000, Channels: 2, Timecode: "01:00:00:00", Metadata: map[string]string{"comment": "slate test"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			img := image.NewRGBA(image.Rect(0, 0, 256, 144))
-			tone := make([]float32, 2*1920)
-			for n := range 10 {
-				for i := range img.Pix {
-					img.Pix[i] = byte(n * 20)
-				}
-				for i := range tone {
-					tone[i] = float32(0.25 * math.Sin(float64(n*1920+i/2)*2*math.Pi*440/48000))
-				}
-				if err := e.WriteAudio(tone); err != nil {
-					t.Fatal(err)
-				}
-				if err := e.WriteFrame(img); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := e.Close(); err != nil {
-				t.Fatal(err)
-			}
-			if p.ImageSequence {
-				files, _ := filepath.Glob(filepath.Join(path, "*."+p.Ext))
-				if len(files) != 10 {
-					t.Fatalf("%d files in the sequence, want 10", len(files))
-				}
-				path = files[0]
-			}
-			m := probe(t, path, "-count_frames")
-			var video, audio map[string]any
-			for _, s := range m["streams"].([]any) {
-				s := s.(map[string]any)
-				if s["codec_type"] == "video" {
-					video = s
-				} else if s["codec_type"] == "audio" {
-					audio = s
-				}
-			}
-			if video == nil || video["codec_name"] != w.codec || video["width"].(float64) != 256 {
-				t.Fatalf("video stream %v, want %s 256x144", video, w.codec)
-			}
-			if video["pix_fmt"] != w.pixfmt {
-				t.Errorf("pixel format %v, want %s", video["pix_fmt"], w.pixfmt)
-			}
-			if !p.ImageSequence && video["nb_read_frames"] != "10" {
-				t.Errorf("%v frames, want 10", video["nb_read_frames"])
-			}
-			if (audio != nil) != w.audio {
-				t.Errorf("audio present = %v, want %v", audio != nil, w.audio)
-			}
-			if leftovers, _ := filepath.Glob(filepath.Join(dir, ".*partial*")); len(leftovers) > 0 {
-				t.Errorf("temporary output left behind: %v", leftovers)
-			}
-		})
-	}
-}
-
-func TestFailedExportsLeaveNoFile(t *testing.T) {
-	ctx := context.Background()
-	h264, _ := render.LookupPreset("h264")
-	dir := t.TempDir()
-	t.Run("an odd size for 4:2:0 is refused up front", func(t *testing.T) {
-		_, err := render.NewEncoder(ctx, render.EncodeOptions{Path: filepath.Join(dir, "a.mp4"), Preset: h264, Width: 63, Height: 48, Rate: rt.Rate25})
-		if err == nil || !strings.Contains(err.Error(), "even") {
-			t.Fatalf("got %v", err)
-		}
-	})
-	t.Run("a folder that does not exist is refused", func(t *testing.T) {
-		_, err := render.NewEncoder(ctx, render.EncodeOptions{Path: filepath.Join(dir, "nope", "a.mp4"), Preset: h264, Width: 64, Height: 48, Rate: rt.Rate25})
-		if err == nil || !strings.Contains(err.Error(), "does not exist") {
-			t.Fatalf("got %v", err)
-		}
-	})
-	t.Run("beyond 8K is refused", func(t *testing.T) {
-		_, err := render.NewEncoder(ctx, render.EncodeOptions{Path: filepath.Join(dir, "a.mp4"), Preset: h264, Width: 8192, Height: 4320, Rate: rt.Rate25})
-		if err == nil {
-			t.Fatal("an over-8K export was accepted")
-		}
-	})
-	t.Run("abort removes the partial file", func(t *testing.T) {
-		path := filepath.Join(dir, "b.mp4")
-		e, err := render.NewEncoder(ctx, render.EncodeOptions{Path: path, Preset: h264, Width: 64, Height: 48, Rate: rt.Rate25, SampleRate: 48000, Channels: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for range 5 {
-			e.WriteAudio(make([]float32, 2*1920))
-			if err := e.WriteFrame(image.NewRGBA(image.Rect(0, 0, 64, 48))); err != nil {
-				t.Fatal(err)
-			}
-		}
-		e.Abort()
-		ents, _ := os.ReadDir(dir)
-		if len(ents) != 0 {
-			t.Fatalf("files left after abort: %v", ents)
-		}
-	})
-	t.Run("an unknown preset is named", func(t *testing.T) {
-		if _, err := render.LookupPreset("mpeg1"); err == nil || !strings.Contains(err.Error(), "h264") {
-			t.Fatalf("got %v, want the list of presets", err)
-		}
-	})
 }
 
 func absDiff(a, b uint8) int {

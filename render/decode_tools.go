@@ -1,10 +1,13 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
@@ -12,7 +15,8 @@ import (
 	"sync"
 )
 
-// FFmpeg finds the ffmpeg binary: $SLATE_FFMPEG, else ffmpeg on PATH.
+// FFmpeg finds the ffmpeg binary: $SLATE_FFMPEG, else ffmpeg on PATH. A missing tool is an
+// error naming the Debian package to install.
 func FFmpeg() (string, error) { return findTool("ffmpeg", "SLATE_FFMPEG") }
 
 // FFprobe finds the ffprobe binary: $SLATE_FFPROBE, else ffprobe on PATH.
@@ -32,7 +36,7 @@ func findTool(name, env string) (string, error) {
 	return p, nil
 }
 
-// stderrTail keeps the last lines a child process wrote, for error messages.
+// stderrTail keeps the end of what a child process wrote to stderr, for error messages.
 type stderrTail struct {
 	mu  sync.Mutex
 	buf []byte
@@ -43,17 +47,113 @@ func (s *stderrTail) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	s.buf = append(s.buf, p...)
 	if len(s.buf) > 8192 {
-		s.buf = s.buf[len(s.buf)-4096:]
+		s.buf = append(s.buf[:0], s.buf[len(s.buf)-4096:]...)
 	}
 	return len(p), nil
 }
 
-// Last is the last non-empty line written.
+// Last is ffmpeg's reason for failing: the last line it wrote, skipping the generic
+// follow-ups it prints after the real message ("Conversion failed!", "Error initializing
+// output stream 0:0 --", a hint on how to ignore the error).
 func (s *stderrTail) Last() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	lines := strings.Split(strings.TrimSpace(string(s.buf)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" && !boilerplate(l) {
+			return l
+		}
+	}
 	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+// Contains reports whether ffmpeg wrote sub in what is kept.
+func (s *stderrTail) Contains(sub string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Contains(s.buf, []byte(sub))
+}
+
+func boilerplate(line string) bool {
+	for _, p := range []string{"Conversion failed!", "Error initializing output stream", "To ignore this, add a trailing",
+		"Exiting normally"} {
+		if strings.HasPrefix(line, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+// baseArgs start every ffmpeg command line: no terminal, errors only.
+func baseArgs() []string { return []string{"-nostdin", "-hide_banner", "-loglevel", "error"} }
+
+// proc is one running ffmpeg whose stdout a decoder reads. Its owner calls stop (or reads to
+// the end and calls wait) exactly once, so no process is left unreaped.
+type proc struct {
+	cmd    *exec.Cmd
+	out    *bufio.Reader
+	stderr *stderrTail
+}
+
+// startProc runs ffmpeg with args. life bounds the process: when it ends, ffmpeg is killed.
+func startProc(life context.Context, args []string, bufSize int) (*proc, error) {
+	ffmpeg, err := FFmpeg()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(life, ffmpeg, args...)
+	p := &proc{cmd: cmd, stderr: &stderrTail{}}
+	cmd.Stderr = p.stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting ffmpeg: %w", err)
+	}
+	p.out = bufio.NewReaderSize(out, bufSize)
+	return p, nil
+}
+
+// readFull fills buf from ffmpeg's output. Cancelling ctx kills ffmpeg, so a read blocked on
+// a stuck decode returns.
+func (p *proc) readFull(ctx context.Context, buf []byte) (int, error) {
+	if ctx.Done() == nil {
+		return io.ReadFull(p.out, buf)
+	}
+	stop := context.AfterFunc(ctx, func() { _ = p.cmd.Process.Kill() })
+	n, err := io.ReadFull(p.out, buf)
+	stop()
+	return n, err
+}
+
+// stop kills ffmpeg and reaps it.
+func (p *proc) stop() {
+	_ = p.cmd.Process.Kill()
+	_ = p.cmd.Wait()
+}
+
+// wait reaps an ffmpeg whose output ended and says why it ended: nil for a clean exit, else
+// an error carrying ffmpeg's last stderr line.
+func (p *proc) wait() error {
+	err := p.cmd.Wait()
+	if err == nil {
+		return nil
+	}
+	if msg := p.stderr.Last(); msg != "" {
+		return errors.New(msg)
+	}
+	return fmt.Errorf("ffmpeg: %w", err)
+}
+
+// isEOF reports whether a read error means the pipe ended.
+func isEOF(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // videoProbe is what a decoder needs to know about a file before it starts.
@@ -75,11 +175,15 @@ func probeVideo(ctx context.Context, path string, inputArgs []string) (videoProb
 	cmd := exec.CommandContext(ctx, ffprobe, args...)
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(errb.String())
+		if ctx.Err() != nil {
+			return videoProbe{}, ctx.Err()
+		}
+		msg := lastLine(errb.String())
 		if msg == "" {
 			msg = err.Error()
 		}
-		return videoProbe{}, fmt.Errorf("%s: %s", path, lastLine(msg))
+		// ffprobe starts its message with the path; do not say it twice.
+		return videoProbe{}, fmt.Errorf("%s: %s", path, strings.TrimPrefix(msg, path+": "))
 	}
 	var doc struct {
 		Streams []struct {
@@ -120,9 +224,4 @@ func pixFmtHasAlpha(f string) bool {
 		return true
 	}
 	return false
-}
-
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,11 +20,13 @@ import (
 
 // EncodeOptions describe an export file.
 type EncodeOptions struct {
-	Path          string // the final file; for image-sequence presets, a directory to create
+	// Path is the final file. For image-sequence presets it is a folder to create, holding
+	// NAME.000000.EXT, NAME.000001.EXT, … where NAME is the folder's name without extension.
+	Path          string
 	Preset        Preset
 	Width, Height int
 	Rate          rt.Rate
-	SampleRate    int // 0 or Channels 0: no sound
+	SampleRate    int // with Channels 0 (or a preset without sound): no sound
 	Channels      int
 	Timecode      string            // start timecode written into the file, e.g. "01:00:00:00"
 	Metadata      map[string]string // container metadata (title, provenance, ...)
@@ -32,17 +35,21 @@ type EncodeOptions struct {
 // MaxExportWidth and MaxExportHeight bound an export frame: 8K UHD.
 const MaxExportWidth, MaxExportHeight = 7680, 4320
 
-// Encoder feeds raw RGBA frames (stdin) and float32 sound (a second pipe) to one ffmpeg
-// process. The output is written under a temporary name beside the final one and renamed
-// into place by Close, so a failed or cancelled export never leaves a file under the final
-// name. Write each frame's sound before the frame.
+// Encoder feeds raw RGBA frames (on ffmpeg's stdin) and interleaved float32 sound (on a second
+// pipe, file descriptor 3) to one ffmpeg process. The output is written under a temporary
+// name beside the final one (.NAME.partial.EXT) and renamed into place by Close, so a failed
+// or cancelled export never leaves a file under the final name. Write each frame's sound
+// before the frame: WriteAudio only queues, so video and sound interleave without deadlock.
+// The Encoder owns its ffmpeg: Close waits for it, Abort kills and reaps it. Use it from one
+// goroutine.
 type Encoder struct {
+	ctx     context.Context
 	opt     EncodeOptions
 	tmp     string
 	cmd     *exec.Cmd
-	video   *os.File // the write end of ffmpeg's stdin
+	video   *os.File // write end of ffmpeg's stdin
 	stderr  *stderrTail
-	frame   []byte
+	frame   []byte // packed or unpremultiplied copy of a frame, when one is needed
 	frames  int
 	samples int64
 
@@ -54,73 +61,85 @@ type Encoder struct {
 	audioErr  error
 	audioEnd  chan struct{}
 
-	closed bool
+	done bool
+	err  error // the result of Close, or why the encoder stopped
 }
 
-// NewEncoder checks the options and starts ffmpeg.
+// NewEncoder checks the options and starts ffmpeg. Cancelling ctx kills ffmpeg; the export
+// then fails and leaves no file.
 func NewEncoder(ctx context.Context, o EncodeOptions) (*Encoder, error) {
 	p := o.Preset
 	switch {
 	case o.Path == "":
 		return nil, errors.New("export: no output path")
+	case p.Name == "":
+		return nil, errors.New("export: no preset")
 	case o.Width <= 0 || o.Height <= 0 || o.Width > MaxExportWidth || o.Height > MaxExportHeight:
 		return nil, fmt.Errorf("export: size %dx%d is outside 1x1..%dx%d", o.Width, o.Height, MaxExportWidth, MaxExportHeight)
 	case p.EvenSize && (o.Width%2 != 0 || o.Height%2 != 0):
 		return nil, fmt.Errorf("export: %s needs an even width and height, not %dx%d", p.Name, o.Width, o.Height)
-	case p.Name == "":
-		return nil, errors.New("export: no preset")
 	case o.Width < p.MinWidth || o.Height < p.MinHeight:
 		return nil, fmt.Errorf("export: %s needs at least %dx%d, not %dx%d", p.Name, p.MinWidth, p.MinHeight, o.Width, o.Height)
+	case o.Channels < 0 || o.Channels > 8:
+		return nil, fmt.Errorf("export: %d sound channels is outside 0..8", o.Channels)
+	case o.Channels > 0 && (o.SampleRate < 1000 || o.SampleRate > 384000):
+		return nil, fmt.Errorf("export: sample rate %d Hz is outside 1000..384000", o.SampleRate)
 	}
 	if err := o.Rate.Validate(); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
+		return nil, fmt.Errorf("export: frame rate: %w", err)
 	}
-	sound := o.SampleRate > 0 && o.Channels > 0 && p.AudioArgs != nil
+	if o.Timecode != "" {
+		if _, err := rt.ParseTimecode(o.Timecode, o.Rate); err != nil {
+			return nil, fmt.Errorf("export: start timecode: %w", err)
+		}
+	}
 	dir := filepath.Dir(o.Path)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("export: folder %s does not exist", dir)
+	}
+	if st, err := os.Stat(o.Path); err == nil && st.IsDir() {
+		if !p.ImageSequence {
+			return nil, fmt.Errorf("export: %s is a folder", o.Path)
+		}
+		if ents, _ := os.ReadDir(o.Path); len(ents) > 0 {
+			return nil, fmt.Errorf("export: folder %s exists and is not empty", o.Path)
+		}
+	} else if err == nil && p.ImageSequence {
+		return nil, fmt.Errorf("export: %s is a file, want a folder for the %s sequence", o.Path, p.Name)
 	}
 	ffmpeg, err := FFmpeg()
 	if err != nil {
 		return nil, err
 	}
-	e := &Encoder{opt: o, frame: make([]byte, 4*o.Width*o.Height), stderr: &stderrTail{}}
+	sound := o.SampleRate > 0 && o.Channels > 0 && p.AudioArgs != nil
+	e := &Encoder{ctx: ctx, opt: o, stderr: &stderrTail{}}
 	base := filepath.Base(o.Path)
+	stem := strings.TrimSuffix(base, filepath.Ext(base))
 	var out string
 	if p.ImageSequence {
-		if st, err := os.Stat(o.Path); err == nil && st.IsDir() {
-			if ents, _ := os.ReadDir(o.Path); len(ents) > 0 {
-				return nil, fmt.Errorf("export: folder %s exists and is not empty", o.Path)
-			}
-		}
 		e.tmp = filepath.Join(dir, "."+base+".partial")
 		_ = os.RemoveAll(e.tmp)
 		if err := os.Mkdir(e.tmp, 0o755); err != nil {
 			return nil, fmt.Errorf("export: %w", err)
 		}
-		out = filepath.Join(e.tmp, strings.TrimSuffix(base, filepath.Ext(base))+".%06d."+p.Ext)
+		out = filepath.Join(e.tmp, stem+".%06d."+p.Ext)
 	} else {
 		ext := filepath.Ext(base)
 		if ext == "" {
 			ext = "." + p.Ext
 		}
-		e.tmp = filepath.Join(dir, "."+strings.TrimSuffix(base, filepath.Ext(base))+".partial"+ext)
+		e.tmp = filepath.Join(dir, "."+stem+".partial"+ext)
 		out = e.tmp
 	}
+
 	// Raw inputs need no probing; without these flags ffmpeg reads megabytes of one pipe
 	// before opening the other, and a writer feeding both in turn would deadlock.
 	noProbe := []string{"-probesize", "32", "-analyzeduration", "0", "-thread_queue_size", "64"}
 	args := []string{"-nostdin", "-hide_banner", "-loglevel", "error", "-y"}
 	args = append(args, noProbe...)
-	args = append(args, "-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", o.Width, o.Height), "-framerate", o.Rate.String(), "-i", "pipe:0")
-	var audioR *os.File
+	args = append(args, "-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", o.Width, o.Height),
+		"-framerate", o.Rate.String(), "-i", "pipe:0")
 	if sound {
-		r, w, err := os.Pipe()
-		if err != nil {
-			e.cleanup()
-			return nil, err
-		}
-		audioR, e.audio = r, w
 		args = append(args, noProbe...)
 		args = append(args, "-f", "f32le", "-ar", strconv.Itoa(o.SampleRate), "-ac", strconv.Itoa(o.Channels), "-i", "pipe:3")
 	}
@@ -132,34 +151,54 @@ func NewEncoder(ctx context.Context, o EncodeOptions) (*Encoder, error) {
 	if sound {
 		args = append(args, p.AudioArgs...)
 	}
+	if p.ImageSequence {
+		args = append(args, "-start_number", "0") // file n holds frame n
+	}
 	if o.Timecode != "" && !p.ImageSequence {
-		if _, err := rt.ParseTimecode(o.Timecode, o.Rate); err != nil {
+		args = append(args, "-timecode", o.Timecode)
+	}
+	keys := make([]string, 0, len(o.Metadata))
+	for k := range o.Metadata {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // a stable command line
+	for _, k := range keys {
+		args = append(args, "-metadata", k+"="+o.Metadata[k])
+	}
+	args = append(args, out)
+
+	e.cmd = exec.CommandContext(ctx, ffmpeg, args...)
+	e.cmd.Stderr = e.stderr
+	vr, vw, err := os.Pipe()
+	if err != nil {
+		e.cleanup()
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	e.cmd.Stdin, e.video = vr, vw
+	var ar *os.File
+	if sound {
+		if ar, e.audio, err = os.Pipe(); err != nil {
+			vr.Close()
+			vw.Close()
 			e.cleanup()
 			return nil, fmt.Errorf("export: %w", err)
 		}
-		args = append(args, "-timecode", o.Timecode)
+		e.cmd.ExtraFiles = []*os.File{ar}
 	}
-	for k, v := range o.Metadata {
-		args = append(args, "-metadata", k+"="+v)
+	err = e.cmd.Start()
+	vr.Close() // the child has its own copies now
+	if ar != nil {
+		ar.Close()
 	}
-	args = append(args, out)
-	e.cmd = exec.CommandContext(ctx, ffmpeg, args...)
-	e.cmd.Stderr = e.stderr
-	stdin, err := e.cmd.StdinPipe()
 	if err != nil {
-		e.cleanup()
-		return nil, err
-	}
-	e.video = stdin.(*os.File)
-	if audioR != nil {
-		e.cmd.ExtraFiles = []*os.File{audioR}
-	}
-	if err := e.cmd.Start(); err != nil {
+		vw.Close()
+		if e.audio != nil {
+			e.audio.Close()
+		}
 		e.cleanup()
 		return nil, fmt.Errorf("export: starting ffmpeg: %w", err)
 	}
-	if audioR != nil {
-		audioR.Close()
+	if sound {
 		e.audioCond = sync.NewCond(&e.audioMu)
 		e.audioEnd = make(chan struct{})
 		go e.pumpAudio()
@@ -167,54 +206,71 @@ func NewEncoder(ctx context.Context, o EncodeOptions) (*Encoder, error) {
 	return e, nil
 }
 
-// WriteFrame sends one frame; it must be Width×Height.
+// WriteFrame sends one premultiplied frame; it must be Width×Height. The image is not kept.
 func (e *Encoder) WriteFrame(img *image.RGBA) error {
-	b := img.Bounds()
-	if b.Dx() != e.opt.Width || b.Dy() != e.opt.Height {
-		return fmt.Errorf("export: frame is %dx%d, the file is %dx%d", b.Dx(), b.Dy(), e.opt.Width, e.opt.Height)
+	if e.done {
+		return e.stopped()
 	}
-	pix := img.Pix
-	if img.Stride != 4*e.opt.Width || len(pix) != len(e.frame) {
-		for y := 0; y < e.opt.Height; y++ {
-			copy(e.frame[y*4*e.opt.Width:], img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):][:4*e.opt.Width])
+	b := img.Bounds()
+	w, h := e.opt.Width, e.opt.Height
+	if b.Dx() != w || b.Dy() != h {
+		return fmt.Errorf("export: frame is %dx%d, the file is %dx%d", b.Dx(), b.Dy(), w, h)
+	}
+	pix := img.Pix[img.PixOffset(b.Min.X, b.Min.Y):]
+	packed := img.Stride == 4*w && len(pix) >= 4*w*h
+	if !packed || e.opt.Preset.Alpha {
+		if e.frame == nil {
+			e.frame = make([]byte, 4*w*h)
+		}
+		for y := range h {
+			copy(e.frame[y*4*w:(y+1)*4*w], img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):])
+		}
+		if e.opt.Preset.Alpha {
+			// Files keep straight alpha; frames are premultiplied. Opaque codecs take the
+			// premultiplied colour as is: the picture over black.
+			unpremultiply(e.frame)
 		}
 		pix = e.frame
 	}
-	if e.opt.Preset.Alpha {
-		// Files store straight alpha; frames are premultiplied.
-		if &pix[0] != &e.frame[0] {
-			copy(e.frame, pix)
-			pix = e.frame
-		}
-		unpremultiply(pix)
-	}
-	if _, err := e.video.Write(pix); err != nil {
+	if _, err := e.video.Write(pix[:4*w*h]); err != nil {
 		return e.fail(err)
 	}
 	e.frames++
 	return nil
 }
 
-// WriteAudio queues interleaved samples; it never blocks on ffmpeg.
+// WriteAudio queues interleaved samples (Channels per sample frame); it never blocks on
+// ffmpeg. Without sound it does nothing.
 func (e *Encoder) WriteAudio(samples []float32) error {
+	if e.done {
+		return e.stopped()
+	}
 	if e.audio == nil {
 		return nil
+	}
+	if len(samples)%e.opt.Channels != 0 {
+		return fmt.Errorf("export: %d samples is not a whole number of %d-channel frames", len(samples), e.opt.Channels)
 	}
 	b := make([]byte, 4*len(samples))
 	for i, s := range samples {
 		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(s))
 	}
 	e.audioMu.Lock()
-	defer e.audioMu.Unlock()
-	if e.audioErr != nil {
-		return e.fail(e.audioErr)
+	err := e.audioErr
+	if err == nil {
+		e.audioQ = append(e.audioQ, b)
+		e.samples += int64(len(samples) / e.opt.Channels)
+		e.audioCond.Signal()
 	}
-	e.audioQ = append(e.audioQ, b)
-	e.samples += int64(len(samples) / e.opt.Channels)
-	e.audioCond.Signal()
+	e.audioMu.Unlock()
+	if err != nil {
+		return e.fail(err)
+	}
 	return nil
 }
 
+// pumpAudio writes queued sound to ffmpeg on its own goroutine, so a full sound pipe never
+// stops the frames (ffmpeg reads the two inputs in turn).
 func (e *Encoder) pumpAudio() {
 	defer close(e.audioEnd)
 	defer e.audio.Close()
@@ -228,6 +284,7 @@ func (e *Encoder) pumpAudio() {
 			return
 		}
 		b := e.audioQ[0]
+		e.audioQ[0] = nil
 		e.audioQ = e.audioQ[1:]
 		e.audioMu.Unlock()
 		if _, err := e.audio.Write(b); err != nil {
@@ -240,97 +297,102 @@ func (e *Encoder) pumpAudio() {
 	}
 }
 
-// fail turns a pipe error into ffmpeg's own reason and gives up the export.
+// fail gives up the export after a pipe error and explains it with ffmpeg's own reason.
 func (e *Encoder) fail(err error) error {
 	e.Abort()
-	if msg := e.stderr.Last(); msg != "" {
-		return fmt.Errorf("export %s: ffmpeg: %s", e.opt.Path, msg)
+	switch msg := e.stderr.Last(); {
+	case e.ctx.Err() != nil:
+		e.err = fmt.Errorf("export %s: %w", e.opt.Path, e.ctx.Err())
+	case msg != "":
+		e.err = fmt.Errorf("export %s: ffmpeg: %s", e.opt.Path, msg)
+	default:
+		e.err = fmt.Errorf("export %s: %w", e.opt.Path, err)
 	}
-	return fmt.Errorf("export %s: %w", e.opt.Path, err)
+	return e.err
+}
+
+func (e *Encoder) stopped() error {
+	if e.err != nil {
+		return e.err
+	}
+	return fmt.Errorf("export %s: the encoder is closed", e.opt.Path)
 }
 
 // Frames is how many frames were written.
 func (e *Encoder) Frames() int { return e.frames }
 
-// Close finishes the file and renames it into place.
+// Samples is how many sample frames of sound were written.
+func (e *Encoder) Samples() int64 { return e.samples }
+
+// Close finishes the file, waits for ffmpeg and renames the output into place. On failure
+// nothing is left under the final name (nor the temporary one), and the error carries
+// ffmpeg's last message. Calling it again returns the same result.
 func (e *Encoder) Close() error {
-	if e.closed {
-		return nil
+	if e.done {
+		return e.err
 	}
+	e.done = true
 	e.video.Close()
-	if e.audio != nil {
-		e.audioMu.Lock()
-		e.audioDone = true
-		e.audioCond.Signal()
-		e.audioMu.Unlock()
-		<-e.audioEnd
-	}
+	e.finishAudio(false)
 	err := e.cmd.Wait()
-	e.closed = true
-	if err != nil {
+	switch {
+	case err != nil:
+		e.cleanup()
 		msg := e.stderr.Last()
-		e.cleanup()
-		if msg == "" {
-			msg = err.Error()
+		switch {
+		case e.ctx.Err() != nil:
+			e.err = fmt.Errorf("export %s: %w", e.opt.Path, e.ctx.Err())
+		case msg != "":
+			e.err = fmt.Errorf("export %s: ffmpeg: %s", e.opt.Path, msg)
+		default:
+			e.err = fmt.Errorf("export %s: ffmpeg: %w", e.opt.Path, err)
 		}
-		return fmt.Errorf("export %s: ffmpeg: %s", e.opt.Path, msg)
-	}
-	if e.frames == 0 {
+	case e.frames == 0:
 		e.cleanup()
-		return fmt.Errorf("export %s: no frames were written", e.opt.Path)
+		e.err = fmt.Errorf("export %s: no frames were written", e.opt.Path)
+	default:
+		if e.opt.Preset.ImageSequence {
+			_ = os.Remove(e.opt.Path) // an empty folder may stand there
+		}
+		if err := os.Rename(e.tmp, e.opt.Path); err != nil {
+			e.cleanup()
+			e.err = fmt.Errorf("export %s: %w", e.opt.Path, err)
+		}
 	}
-	if e.opt.Preset.ImageSequence {
-		_ = os.Remove(e.opt.Path) // an empty folder may stand there
-	}
-	if err := os.Rename(e.tmp, e.opt.Path); err != nil {
-		e.cleanup()
-		return fmt.Errorf("export %s: %w", e.opt.Path, err)
-	}
-	return nil
+	return e.err
 }
 
-// Abort stops ffmpeg and removes the partial output.
-func (e *Encoder) Abort() {
-	if e.closed {
+// finishAudio ends the sound pump: after the queue drains, or at once when discard is set.
+func (e *Encoder) finishAudio(discard bool) {
+	if e.audio == nil {
 		return
 	}
-	e.closed = true
-	if e.cmd != nil && e.cmd.Process != nil {
-		_ = e.cmd.Process.Kill()
-	}
-	e.video.Close()
-	if e.audio != nil {
-		e.audioMu.Lock()
-		e.audioDone = true
+	e.audioMu.Lock()
+	e.audioDone = true
+	if discard {
 		e.audioQ = nil
-		e.audioCond.Signal()
-		e.audioMu.Unlock()
-		<-e.audioEnd
 	}
-	if e.cmd != nil {
-		_ = e.cmd.Wait()
+	e.audioCond.Signal()
+	e.audioMu.Unlock()
+	<-e.audioEnd
+}
+
+// Abort kills ffmpeg, reaps it and removes the partial output. It does nothing after Close.
+func (e *Encoder) Abort() {
+	if e.done {
+		return
 	}
+	e.done = true
+	e.err = fmt.Errorf("export %s: aborted", e.opt.Path)
+	_ = e.cmd.Process.Kill()
+	e.video.Close()
+	e.finishAudio(true) // the killed ffmpeg's pipe now fails any write still in progress
+	_ = e.cmd.Wait()
 	e.cleanup()
 }
 
 func (e *Encoder) cleanup() {
 	if e.tmp != "" {
 		_ = os.RemoveAll(e.tmp)
-	}
-}
-
-// unpremultiply converts premultiplied RGBA bytes to straight alpha in place.
-func unpremultiply(p []byte) {
-	for i := 0; i+3 < len(p); i += 4 {
-		a := uint32(p[i+3])
-		switch a {
-		case 255:
-		case 0:
-			p[i], p[i+1], p[i+2] = 0, 0, 0
-		default:
-			p[i] = byte(min(255, (uint32(p[i])*255+a/2)/a))
-			p[i+1] = byte(min(255, (uint32(p[i+1])*255+a/2)/a))
-			p[i+2] = byte(min(255, (uint32(p[i+2])*255+a/2)/a))
-		}
 	}
 }
