@@ -96,6 +96,25 @@ func allDigits(s string) bool {
 // oneVerb matches a pattern with exactly one %d or %0Nd (and %% escapes).
 var oneVerb = regexp.MustCompile(`^(?:[^%]|%%)*%(?:0\d+)?d(?:[^%]|%%)*$`)
 
+// verbAt finds the frame-number verb of a pattern that oneVerb accepts, passing over %%.
+func verbAt(s string) (int, int) {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '%' {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		return i, j + 1
+	}
+	return 0, 0
+}
+
 // SequenceFrame is the file name of frame n of a pattern.
 func SequenceFrame(pattern string, n int) string { return fmt.Sprintf(pattern, n) }
 
@@ -147,4 +166,44 @@ func ProbeSequence(ctx context.Context, pattern string, start int, rate rt.Rate)
 	in.Seconds = in.Rate.Seconds(in.Duration)
 	in.SequenceStart, in.SequenceCount = start, count
 	return in, nil
+}
+
+// FindSequenceStart finds where the frames of a pattern begin: the lowest number with a
+// file, and the length of the unbroken run from it. No frame at all is ErrOffline.
+func FindSequenceStart(pattern string) (start, count int, err error) {
+	if !oneVerb.MatchString(filepath.Base(pattern)) {
+		return 0, 0, fileErr(pattern, []error{ErrBadMedia}, "not an image-sequence pattern: want one %%d or %%0Nd, e.g. shot.%%04d.png")
+	}
+	dir := filepath.Dir(pattern)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return 0, 0, fileErr(pattern, []error{ErrOffline, fs.ErrNotExist}, "no such folder (media offline)")
+		}
+		return 0, 0, fileErr(pattern, []error{ErrBadMedia, err}, "%v", unwrapPath(err))
+	}
+	base := filepath.Base(pattern)
+	vs, ve := verbAt(base)
+	prefix := strings.ReplaceAll(base[:vs], "%%", "%")
+	suffix := strings.ReplaceAll(base[ve:], "%%", "%")
+	best := -1
+	for _, e := range entries {
+		name := e.Name()
+		if len(name) <= len(prefix)+len(suffix) || !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, suffix) {
+			continue
+		}
+		d := name[len(prefix) : len(name)-len(suffix)]
+		n, err := strconv.Atoi(d)
+		if !allDigits(d) || err != nil || filepath.Base(SequenceFrame(pattern, n)) != name {
+			continue
+		}
+		if best < 0 || n < best {
+			best = n
+		}
+	}
+	if best < 0 {
+		return 0, 0, fileErr(pattern, []error{ErrOffline, fs.ErrNotExist}, "no frames match (media offline)")
+	}
+	count, _ = countFrames(pattern, best)
+	return best, count, nil
 }
