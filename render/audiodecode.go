@@ -1,15 +1,14 @@
 package render
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
-	"os/exec"
 	"strconv"
-	"strings"
 	"sync"
+
+	"github.com/slate-nle/slate/assets"
 )
 
 // AudioDecoder reads one file's sound as interleaved float32 samples, resampled by ffmpeg to
@@ -49,11 +48,14 @@ func OpenAudio(ctx context.Context, path string, sampleRate, channels int) (*Aud
 	if _, err := FFmpeg(); err != nil {
 		return nil, err
 	}
-	src, err := probeAudioChannels(ctx, path)
+	info, err := assets.Probe(ctx, path)
 	if err != nil {
-		return nil, err
+		return nil, err // it names the file; a missing one is also fs.ErrNotExist
 	}
-	a := &AudioDecoder{path: path, rate: sampleRate, channels: channels, srcMono: src == 1 && channels > 1, end: -1}
+	if !info.HasAudio {
+		return nil, fmt.Errorf("%s: no audio stream: %w", path, assets.ErrNoAudio)
+	}
+	a := &AudioDecoder{path: path, rate: sampleRate, channels: channels, srcMono: info.Channels == 1 && channels > 1, end: -1}
 	a.life, a.cancel = context.WithCancel(ctx)
 	return a, nil
 }
@@ -199,36 +201,6 @@ func (a *AudioDecoder) Close() error {
 	a.cancel()
 	a.closed = true
 	return nil
-}
-
-// probeAudioChannels asks ffprobe how many channels the file's first sound stream has.
-func probeAudioChannels(ctx context.Context, path string) (int, error) {
-	ffprobe, err := FFprobe()
-	if err != nil {
-		return 0, err
-	}
-	var out, errb bytes.Buffer
-	cmd := exec.CommandContext(ctx, ffprobe, "-v", "error", "-select_streams", "a:0", "-show_entries", "stream=channels", "-of", "csv=p=0", path)
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return 0, ctx.Err()
-		}
-		msg := lastLine(errb.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return 0, fmt.Errorf("%s: %s", path, strings.TrimPrefix(msg, path+": "))
-	}
-	f := strings.Fields(strings.ReplaceAll(out.String(), ",", " "))
-	if len(f) == 0 {
-		return 0, fmt.Errorf("%s: no audio stream", path)
-	}
-	n, err := strconv.Atoi(f[0])
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%s: sound stream with %q channels", path, f[0])
-	}
-	return n, nil
 }
 
 // DecodeAudio reads count sample frames from startSample on in one go, interleaved, resampled

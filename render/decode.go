@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/slate-nle/slate/assets"
 	"github.com/slate-nle/slate/timeline/rt"
 )
 
@@ -83,11 +84,20 @@ func OpenVideo(ctx context.Context, path string, opt SourceOptions) (*VideoSourc
 	if opt.Width < 0 || opt.Height < 0 || opt.Width > MaxSourceSize || opt.Height > MaxSourceSize {
 		return nil, fmt.Errorf("%s: output size %dx%d is outside 0..%d", path, opt.Width, opt.Height, MaxSourceSize)
 	}
-	p, err := probeVideo(ctx, path, sequenceArgs(opt))
-	if err != nil {
-		return nil, err
+	var p *assets.Info
+	var err error
+	if opt.InputRate.Num != 0 {
+		p, err = assets.ProbeSequence(ctx, path, opt.SequenceStart, opt.InputRate)
+	} else {
+		p, err = assets.Probe(ctx, path)
 	}
-	v := &VideoSource{path: path, opt: opt, w: opt.Width, h: opt.Height, alpha: p.Alpha, end: -1}
+	if err != nil {
+		return nil, err // it names the file; a missing one is also fs.ErrNotExist
+	}
+	if !p.HasVideo || p.Width <= 0 || p.Height <= 0 {
+		return nil, fmt.Errorf("%s: no picture to decode (%s only): %w", path, p.Kind, assets.ErrNoVideo)
+	}
+	v := &VideoSource{path: path, opt: opt, w: opt.Width, h: opt.Height, alpha: p.HasAlpha, end: -1}
 	switch {
 	case v.w == 0 && v.h == 0:
 		v.w, v.h = p.Width, p.Height
@@ -114,7 +124,7 @@ func sequenceArgs(opt SourceOptions) []string {
 	if opt.InputRate.Num == 0 {
 		return nil
 	}
-	return []string{"-framerate", opt.InputRate.String(), "-start_number", strconv.Itoa(opt.SequenceStart)}
+	return []string{"-f", "image2", "-framerate", opt.InputRate.String(), "-start_number", strconv.Itoa(opt.SequenceStart)}
 }
 
 // Frame returns frame n at the conform rate; past the end (or before the start) it returns

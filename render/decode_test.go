@@ -353,24 +353,40 @@ func TestDecodingFailuresAreClear(t *testing.T) {
 			t.Fatalf("got %v", err)
 		}
 	})
-	t.Run("a failing decode says why in ffmpeg's words", func(t *testing.T) {
-		// A valid header followed by garbage: probing works, decoding cannot.
-		src, _ := os.ReadFile(filepath.Join(testMedia(t), "clip.mp4"))
-		broken := filepath.Join(t.TempDir(), "broken.mp4")
-		os.WriteFile(broken, src[:len(src)/3], 0o644)
-		v, err := render.OpenVideo(ctx, broken, render.SourceOptions{Rate: rt.Rate25})
-		if err != nil {
-			if !strings.Contains(err.Error(), "broken.mp4") {
-				t.Fatalf("open: %v", err)
-			}
-			return // refused at the probe, with the file named: also clear
-		}
-		defer v.Close()
-		_, err = v.Frame(ctx, 0)
-		if err == nil || !strings.Contains(err.Error(), "broken.mp4") || errors.Is(err, render.ErrSourceEnd) {
-			t.Fatalf("got %v, want ffmpeg's reason naming the file", err)
+	t.Run("a sound-only file is refused as a picture source", func(t *testing.T) {
+		_, err := render.OpenVideo(ctx, filepath.Join(testMedia(t), "stereo.wav"), render.SourceOptions{Rate: rt.Rate25})
+		if err == nil || !strings.Contains(err.Error(), "stereo.wav") || !strings.Contains(err.Error(), "no picture") {
+			t.Fatalf("got %v", err)
 		}
 	})
+	// A stand-in ffmpeg (ffprobe stays real) that fails as a real one can: at once, or after
+	// some frames.
+	for _, c := range []struct{ name, script string }{
+		{"a decode that fails at once says why in ffmpeg's words",
+			"echo 'fake: cannot open the decoder' >&2\nexit 1\n"},
+		{"a decode that dies after some frames is an error, not the end",
+			"\"$REAL\" \"$@\" | head -c 921600\necho 'fake: decoder crashed' >&2\nexit 1\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			real, err := exec.LookPath("ffmpeg")
+			if err != nil {
+				t.Fatal(err)
+			}
+			fake := filepath.Join(t.TempDir(), "ffmpeg")
+			os.WriteFile(fake, []byte("#!/bin/sh\nREAL="+real+"\n"+c.script), 0o755)
+			t.Setenv("SLATE_FFMPEG", fake)
+			v := openClip(t, "clip.mp4", render.SourceOptions{Rate: rt.Rate25})
+			var err2 error
+			for n := range 20 {
+				if _, err2 = v.Frame(ctx, rt.Time(n)); err2 != nil {
+					break
+				}
+			}
+			if err2 == nil || !strings.Contains(err2.Error(), "fake: ") || !strings.Contains(err2.Error(), "clip.mp4") || errors.Is(err2, render.ErrSourceEnd) {
+				t.Fatalf("got %v, want ffmpeg's message naming the file", err2)
+			}
+		})
+	}
 }
 
 func TestDecodingIsSafeFromManyGoroutines(t *testing.T) {
