@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -97,8 +98,25 @@ func (r Rate) Reduced() Rate {
 
 // Equal reports whether two rates are the same number (30/1 equals 60/2).
 func (r Rate) Equal(o Rate) bool {
+	a, ok1 := mul64(r.Num, o.Den)
+	b, ok2 := mul64(o.Num, r.Den)
+	if ok1 && ok2 {
+		return a == b
+	}
 	return big.NewInt(0).Mul(big.NewInt(r.Num), big.NewInt(o.Den)).Cmp(
 		big.NewInt(0).Mul(big.NewInt(o.Num), big.NewInt(r.Den))) == 0
+}
+
+// mul64 is a*b and whether it fits in an int64.
+func mul64(a, b int64) (int64, bool) {
+	if a == 0 || b == 0 {
+		return 0, true
+	}
+	p := a * b
+	if p/b != a || (a == -1 && b == math.MinInt64) || (b == -1 && a == math.MinInt64) {
+		return 0, false
+	}
+	return p, true
 }
 
 // Seconds converts a frame count at r to seconds (edge use only: display, files).
@@ -144,6 +162,9 @@ func Rescale(t Time, from, to Rate) (Time, error) {
 		return t, nil
 	}
 	// frames_to = t * from.Den * to.Num / (from.Num * to.Den), floored.
+	if q, ok := rescale128(t, from, to); ok {
+		return q, nil
+	}
 	n := new(big.Int).Mul(big.NewInt(int64(t)), big.NewInt(from.Den))
 	n.Mul(n, big.NewInt(to.Num))
 	d := new(big.Int).Mul(big.NewInt(from.Num), big.NewInt(to.Den))
@@ -154,6 +175,39 @@ func Rescale(t Time, from, to Rate) (Time, error) {
 		return 0, fmt.Errorf("rescaling %d frames from %s to %s: %w", t, from, to, ErrOverflow)
 	}
 	return Time(q.Int64()), nil
+}
+
+// rescale128 is Rescale in 128-bit integer arithmetic for the usual case where both
+// products of rate parts fit in 64 bits; ok is false when it cannot decide (the caller then
+// uses math/big, which also reports overflow). Rates must be valid.
+func rescale128(t Time, from, to Rate) (Time, bool) {
+	ah, a := bits.Mul64(uint64(from.Den), uint64(to.Num))
+	bh, b := bits.Mul64(uint64(from.Num), uint64(to.Den))
+	if ah != 0 || bh != 0 {
+		return 0, false
+	}
+	u := uint64(t)
+	if t < 0 {
+		u = -u // |t|, also right for math.MinInt64
+	}
+	hi, lo := bits.Mul64(u, a)
+	if hi >= b { // quotient needs more than 64 bits
+		return 0, false
+	}
+	q, rem := bits.Div64(hi, lo, b)
+	if t >= 0 {
+		if q > math.MaxInt64 {
+			return 0, false
+		}
+		return Time(q), true
+	}
+	if rem != 0 { // floor of a negative quotient is one further from zero
+		q++
+	}
+	if q > 1<<63 {
+		return 0, false
+	}
+	return Time(-q), true // -(1<<63) wraps to math.MinInt64, as wanted
 }
 
 // SamplesAt converts the start of frame t at rate r to an audio sample index at sampleRate,
@@ -194,6 +248,9 @@ func NewRange(start, dur Time) (Range, error) {
 func RangeFromTo(start, end Time) (Range, error) {
 	if end < start {
 		return Range{}, fmt.Errorf("invalid range: end %d before start %d", end, start)
+	}
+	if end-start < 0 { // the difference wrapped
+		return Range{}, fmt.Errorf("invalid range [%d,%d): duration %w", start, end, ErrOverflow)
 	}
 	return NewRange(start, end-start)
 }
