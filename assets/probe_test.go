@@ -267,3 +267,34 @@ func TestProbeRefusesBadMediaWithOneClearError(t *testing.T) {
 		}
 	})
 }
+
+func TestFindSequenceStart(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"f_0010_v2.png", "f_0011_v2.png", "f_0012_v2.png", "f_0014_v2.png", "f_10_v2.png", "f_0009_v3.png"} {
+		os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644)
+	}
+	tests := []struct {
+		name, pattern string
+		start, count  int
+		is            error
+	}{
+		{"the lowest number and the run from it, a number mid-name", "f_%04d_v2.png", 10, 3, nil},
+		{"an unpadded pattern matches only unpadded names", "f_%d_v2.png", 10, 1, nil},
+		{"no matching frame is offline", "g_%04d.png", 0, 0, assets.ErrOffline},
+		{"no verb is refused", "f_v2.png", 0, 0, assets.ErrBadMedia},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, c, err := assets.FindSequenceStart(filepath.Join(dir, tc.pattern))
+			if tc.is != nil {
+				if !errors.Is(err, tc.is) {
+					t.Errorf("got %v, want %v", err, tc.is)
+				}
+				return
+			}
+			if err != nil || s != tc.start || c != tc.count {
+				t.Errorf("got %d %d %v, want %d %d", s, c, err, tc.start, tc.count)
+			}
+		})
+	}
+}
