@@ -277,6 +277,20 @@ func TestProxy(t *testing.T) {
 		}
 		noLeftovers(t, cache)
 	})
+	t.Run("an image sequence gets a proxy of its frames at its rate", func(t *testing.T) {
+		seq, err := assets.ProbeSequence(ctx, media(t, "seq"), 7, rt.Rate24)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := assets.Proxy(ctx, seq, t.TempDir(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := assets.Probe(ctx, p)
+		if err != nil || in.Duration != 12 || in.Rate != rt.Rate24 || in.HasAudio {
+			t.Errorf("got %+v %v", in, err)
+		}
+	})
 	t.Run("a small file keeps its size", func(t *testing.T) {
 		p, err := assets.Proxy(ctx, probe(t, "av.mp4"), t.TempDir(), nil)
 		if err != nil {

@@ -278,7 +278,13 @@ func describe(in *assets.Info) string {
 	}
 	if in.HasAudio {
 		layout := in.ChannelLayout
-		if layout == "" {
+		switch {
+		case layout != "":
+		case in.Channels == 1:
+			layout = "mono"
+		case in.Channels == 2:
+			layout = "stereo"
+		default:
 			layout = fmt.Sprintf("%d channels", in.Channels)
 		}
 		parts = append(parts, fmt.Sprintf("%s %d Hz %s", in.AudioCodec, in.SampleRate, layout))
