@@ -75,12 +75,19 @@ func TestWatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Gaps of a third of Settle keep the file unsettled between chunks even when a
+		// loaded machine oversleeps a little.
+		var last time.Time
 		for i := 0; i < 6; i++ {
-			f.Write([]byte(strings.Repeat("x", 4096)))
-			time.Sleep(settle / 2)
+			if i > 0 {
+				time.Sleep(settle / 3)
+			}
+			last = time.Now() // before the write, so the watcher cannot have seen it earlier
+			if _, err := f.Write([]byte(strings.Repeat("x", 4096))); err != nil {
+				t.Fatal(err)
+			}
 		}
 		f.Close()
-		last := time.Now()
 		var first watch.Event
 		select {
 		case first = <-ch:
@@ -91,8 +98,10 @@ func TestWatch(t *testing.T) {
 		if first.Kind != watch.Added || first.Path != p {
 			t.Fatalf("got %v", first)
 		}
-		if got.Sub(last) < settle/2 {
-			t.Errorf("reported %v after the last write, before the size could have settled", got.Sub(last))
+		// Measured from the last write itself (not from after a sleep a loaded machine may
+		// stretch), so the bound is exact: no event before the file held still for Settle.
+		if got.Sub(last) < settle {
+			t.Errorf("reported %v after the last write, before the size could have settled for %v", got.Sub(last), settle)
 		}
 		if more := collect(t, ch, 3*settle, 5*time.Second); len(more) != 0 {
 			t.Errorf("more events: %v", more)
