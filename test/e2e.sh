@@ -26,7 +26,7 @@ ffmpeg -nostdin -loglevel error -f lavfi -i "testsrc2=size=640x360:rate=24:durat
 step "starting the editor"
 "$slate" open "$work/film.slate" >"$work/slate.log" 2>&1 &
 pid=$!
-win=$(xdotool search --sync --onlyvisible --name "film — Slate" | head -n 1)
+win=$(xdotool search --sync --name "Slate" | head -n 1)
 xdotool windowmove "$win" 0 0 windowsize --sync "$win" 1280 800
 sleep 3
 shot 01-opened
@@ -51,10 +51,10 @@ xdotool key ctrl+z; sleep 1
 [ "$(clips)" = 1 ] || fail "after undo the timeline should hold 1 clip, holds $(clips)"
 shot 04-undone
 
-step "exporting (Ctrl+E, Enter accepts the dialog)"
+step "exporting (Ctrl+E, then the dialog's Export button)"
 xdotool key ctrl+e; sleep 2
 shot 05-export-dialog
-xdotool key Return
+click 685 513
 for _ in $(seq 60); do [ -f "$work/film.mp4" ] && break; sleep 1; done
 sleep 2
 shot 06-exported

@@ -259,6 +259,10 @@ func (e *Editor) shortcuts() {
 	add := func(k fyne.KeyName, m fyne.KeyModifier, f func()) {
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: m}, func(fyne.Shortcut) { f() })
 	}
+	// The driver turns Ctrl+Z and Ctrl+Shift+Z / Ctrl+Y into the standard Undo and Redo
+	// shortcuts; the custom ones cover drivers that do not.
+	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { e.undo() })
+	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { e.redo() })
 	add(fyne.KeyZ, fyne.KeyModifierControl, e.undo)
 	add(fyne.KeyZ, fyne.KeyModifierControl|fyne.KeyModifierShift, e.redo)
 	add(fyne.KeyY, fyne.KeyModifierControl, e.redo)

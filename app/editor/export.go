@@ -56,7 +56,7 @@ func (e *Editor) exportDialog() {
 		widget.NewFormItem("Size", size),
 		widget.NewFormItem("File", path),
 	}
-	dialog.ShowForm("Export", "Export", "Cancel", form, func(ok bool) {
+	d := dialog.NewForm("Export", "Export", "Cancel", form, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -72,6 +72,8 @@ func (e *Editor) exportDialog() {
 		}
 		e.runExport(opt)
 	}, e.win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
 }
 
 func (e *Editor) runExport(opt render.ExportOptions) { e.runExportThen(opt, nil) }
