@@ -149,6 +149,7 @@ func parsePoint(s string, rate rt.Rate) (rt.Time, error) {
 // a terminal, plain lines (about one a second) otherwise.
 type progress struct {
 	w     io.Writer
+	name  string
 	bar   *progressbar.ProgressBar
 	total int
 	last  time.Time
@@ -156,18 +157,16 @@ type progress struct {
 }
 
 func newProgress(w io.Writer, name string, total int) *progress {
-	p := &progress{w: w, total: total, start: time.Now()}
+	p := &progress{w: w, name: name, total: total, start: time.Now()}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(w),
 			progressbar.OptionSetDescription("rendering "+name),
 			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("frames"),
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionSetElapsedTime(true),
 			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionFullWidth(),
+			progressbar.OptionSetWidth(30),
 			progressbar.OptionClearOnFinish(),
 		)
 	}
@@ -176,6 +175,8 @@ func newProgress(w io.Writer, name string, total int) *progress {
 
 func (p *progress) update(done, total int, fps float64) {
 	if p.bar != nil {
+		// The average speed so far: steadier than the bar's own per-update rate.
+		p.bar.Describe(fmt.Sprintf("rendering %s at %.1f frames/s", p.name, fps))
 		_ = p.bar.Set(done)
 		return
 	}
