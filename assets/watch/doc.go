@@ -21,7 +21,8 @@
 //     moved away removes every known file under it). A rename inside the watched folders is
 //     Removed for the old name and, after settling, Added for the new one.
 //   - Folders created under a watched folder are watched, and files already in them are
-//     reported. Names starting with "." (files and folders), and *.tmp, *.part,
+//     reported. A folder renamed inside the watch is watched under its new name, the folders
+//     in it too. Names starting with "." (files and folders), and *.tmp, *.part,
 //     *.crdownload and *~, are never reported.
 //   - Files present when Watch starts are not reported; the caller lists them itself.
 //   - If the kernel's queue overflows, the folders are rescanned so no change is lost for

@@ -89,7 +89,7 @@ func Watch(ctx context.Context, dirs []string, opts Options) (<-chan Event, erro
 	if err != nil {
 		return nil, fmt.Errorf("watch: %w", err)
 	}
-	w := &watcher{fw: fw, opts: opts, roots: dirs, known: map[string]bool{}, pending: map[string]*pend{},
+	w := &watcher{fw: fw, opts: opts, roots: dirs, dirs: map[string]bool{}, known: map[string]bool{}, pending: map[string]*pend{},
 		out: make(chan Event, 64)}
 	for _, d := range dirs {
 		if err := w.addTree(d, true); err != nil {
@@ -105,6 +105,7 @@ type watcher struct {
 	fw      *fsnotify.Watcher
 	opts    Options
 	roots   []string
+	dirs    map[string]bool  // folders we asked fsnotify to watch
 	known   map[string]bool  // files that exist and the caller knows of
 	pending map[string]*pend // files waiting to settle
 	out     chan Event
@@ -151,7 +152,9 @@ func (w *watcher) addTree(dir string, initial bool) error {
 					return fmt.Errorf("watch %s: %w", p, err)
 				}
 				w.report(fmt.Errorf("watch %s: %w", p, err))
+				return nil
 			}
+			w.dirs[p] = true
 			return nil
 		}
 		if !d.Type().IsRegular() {
@@ -207,7 +210,10 @@ func (w *watcher) handle(ctx context.Context, ev fsnotify.Event) bool {
 	if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
 		// A rename reports the old name; the new one arrives as a Create.
 		if _, err := os.Lstat(p); err != nil {
-			return w.gone(ctx, p)
+			w.unwatch(p)
+			if !w.gone(ctx, p) {
+				return false
+			}
 		}
 	}
 	if ev.Has(fsnotify.Create) || ev.Has(fsnotify.Write) {
@@ -226,6 +232,20 @@ func (w *watcher) handle(ctx context.Context, ev fsnotify.Event) bool {
 		}
 	}
 	return true
+}
+
+// unwatch drops the watches of a folder that is gone and of the folders under it. A moved
+// folder keeps its inotify watches, which fsnotify would go on naming by the old path (and
+// would hand back, old path and all, when the Create for the new name adds them again); so
+// they are dropped here, before that Create sets up fresh ones under the new name.
+func (w *watcher) unwatch(p string) {
+	prefix := p + string(filepath.Separator)
+	for d := range w.dirs {
+		if d == p || strings.HasPrefix(d, prefix) {
+			w.fw.Remove(d) // an error means fsnotify dropped it already
+			delete(w.dirs, d)
+		}
+	}
 }
 
 // touch (re)starts the settle clock of a file.
@@ -304,7 +324,9 @@ func (w *watcher) rescan(ctx context.Context) bool {
 				return nil
 			}
 			if d.IsDir() {
-				w.fw.Add(p) // already watched is fine
+				if w.fw.Add(p) == nil { // already watched is fine
+					w.dirs[p] = true
+				}
 				return nil
 			}
 			if d.Type().IsRegular() {

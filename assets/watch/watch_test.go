@@ -161,6 +161,26 @@ func TestWatch(t *testing.T) {
 			t.Errorf("got %q", got)
 		}
 	})
+	t.Run("a renamed subfolder is watched under its new name, the folders in it too", func(t *testing.T) {
+		dir, ch, _ := start(t)
+		os.MkdirAll(filepath.Join(dir, "a", "sub"), 0o755)
+		write(t, filepath.Join(dir, "a", "x.mp4"), "1")
+		if got := names(collect(t, ch, 3*settle, 10*time.Second), dir); got != "added a/x.mp4" {
+			t.Fatalf("got %q", got)
+		}
+		if err := os.Rename(filepath.Join(dir, "a"), filepath.Join(dir, "b")); err != nil {
+			t.Fatal(err)
+		}
+		if got := names(collect(t, ch, 3*settle, 10*time.Second), dir); got != "added b/x.mp4, removed a/x.mp4" {
+			t.Fatalf("got %q", got)
+		}
+		write(t, filepath.Join(dir, "b", "y.mp4"), "2")
+		write(t, filepath.Join(dir, "b", "sub", "z.mp4"), "3")
+		write(t, filepath.Join(dir, "b", "x.mp4"), "11")
+		if got := names(collect(t, ch, 3*settle, 10*time.Second), dir); got != "added b/sub/z.mp4, added b/y.mp4, changed b/x.mp4" {
+			t.Errorf("got %q", got)
+		}
+	})
 	t.Run("dotfiles, temporary and partial downloads are ignored", func(t *testing.T) {
 		dir, ch, _ := start(t)
 		for _, n := range []string{".hidden.mp4", "x.tmp", "y.mp4.part", "z.mp4~", "dl.crdownload"} {
