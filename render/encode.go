@@ -133,15 +133,21 @@ func NewEncoder(ctx context.Context, o EncodeOptions) (*Encoder, error) {
 	}
 
 	// Raw inputs need no probing; without these flags ffmpeg reads megabytes of one pipe
-	// before opening the other, and a writer feeding both in turn would deadlock.
-	noProbe := []string{"-probesize", "32", "-analyzeduration", "0", "-thread_queue_size", "64"}
+	// before it opens the other. With two inputs ffmpeg reads each on its own thread; the
+	// picture queue stays short (a frame is 8 MB at 1080p, 132 MB at 8K), the sound queue
+	// holds many small packets. An explicit queue size on a lone input costs a thread and
+	// copies, so the picture gets one only next to sound.
+	noProbe := []string{"-probesize", "32", "-analyzeduration", "0"}
 	args := []string{"-nostdin", "-hide_banner", "-loglevel", "error", "-y"}
 	args = append(args, noProbe...)
+	if sound {
+		args = append(args, "-thread_queue_size", "4")
+	}
 	args = append(args, "-f", "rawvideo", "-pix_fmt", "rgba", "-s", fmt.Sprintf("%dx%d", o.Width, o.Height),
 		"-framerate", o.Rate.String(), "-i", "pipe:0")
 	if sound {
 		args = append(args, noProbe...)
-		args = append(args, "-f", "f32le", "-ar", strconv.Itoa(o.SampleRate), "-ac", strconv.Itoa(o.Channels), "-i", "pipe:3")
+		args = append(args, "-thread_queue_size", "64", "-f", "f32le", "-ar", strconv.Itoa(o.SampleRate), "-ac", strconv.Itoa(o.Channels), "-i", "pipe:3")
 	}
 	args = append(args, "-map", "0:v")
 	if sound {
