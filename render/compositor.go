@@ -313,7 +313,12 @@ func mixNormal(a, b *prepClip, out []uint32, y int, w uint32, mask []uint16, wk 
 		va, vb = widen(wk.a, va, a0, a1, x0, x1), widen(wk.b, vb, b0, b1, x0, x1)
 		a0, a1 = x0, x1
 	}
+	// Straight into the output where nothing is drawn yet (there the blend is a copy).
+	direct := wk.e0 >= wk.e1 || wk.e1 <= a0 || a1 <= wk.e0
 	dst := wk.a[a0:a1]
+	if direct {
+		dst = out[a0:a1]
+	}
 	if mask != nil {
 		for j, m := range mask[a0:a1] {
 			dst[j] = lerp32(va[j], vb[j], uint32(m))
@@ -321,7 +326,13 @@ func mixNormal(a, b *prepClip, out []uint32, y int, w uint32, mask []uint16, wk 
 	} else {
 		lerpWords(dst, va, vb, w)
 	}
-	put(blendNormal, out, a0, a1, dst, wk)
+	if !direct {
+		put(blendNormal, out, a0, a1, dst, wk)
+	} else if wk.e0 >= wk.e1 {
+		wk.e0, wk.e1 = a0, a1
+	} else {
+		wk.e0, wk.e1 = min(wk.e0, a0), max(wk.e1, a1)
+	}
 }
 
 // widen returns a clip's samples over [x0, x1) in buf (indexed by column), transparent
@@ -583,9 +594,12 @@ func sampleAffine(c *prepClip, y int, s []uint32) {
 		cx, cy := int(tu>>32), int(tv>>32)
 		fx, fy := uint32(tu>>24)&0xFF, uint32(tv>>24)&0xFF
 		i := cy*stride + cx
-		p := lerp32(pix[i], pix[i+1], fx)
-		q := lerp32(pix[i+stride], pix[i+stride+1], fx)
-		p = lerp32(p, q, fy)
+		p00, p01, p10, p11 := pix[i], pix[i+1], pix[i+stride], pix[i+stride+1]
+		if p00|p01|p10|p11 == 0 { // transparent: nothing to mix
+			s[j] = 0
+			continue
+		}
+		p := lerp32(lerp32(p00, p01, fx), lerp32(p10, p11, fx), fy)
 		if k < 256 {
 			p = scale32(p, k)
 		}

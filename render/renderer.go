@@ -130,6 +130,7 @@ type Renderer struct {
 	layers  [][]timeline.Layer // At buffers by nesting depth
 	sources map[sourceKey]*list.Element
 	lru     *list.List // of *videoSource, most recent first
+	gen     int        // counts plans, so a plan never closes a source it uses
 	slateMu sync.Mutex
 	slates  map[slateKey]*image.RGBA
 
@@ -146,6 +147,7 @@ type sourceKey struct {
 
 type videoSource struct {
 	key  sourceKey
+	gen  int // the last plan that used it
 	m    Media
 	src  FrameSource
 	mu   sync.Mutex
@@ -280,6 +282,7 @@ func (r *Renderer) FrameInto(ctx context.Context, f rt.Time, dst *image.RGBA) er
 func (r *Renderer) planFrame(ctx context.Context, f rt.Time) (*plan, error) {
 	r.pull.Lock()
 	defer r.pull.Unlock()
+	r.gen++
 	return r.buildPlan(ctx, &r.tl.Sequence, f, 0)
 }
 
@@ -416,16 +419,21 @@ func (r *Renderer) source(key sourceKey, m Media) *videoSource {
 	if e, ok := r.sources[key]; ok {
 		r.lru.MoveToFront(e)
 		vs := e.Value.(*videoSource)
-		if vs.m.Path != m.Path { // relinked: reopen
-			r.dropSource(e)
-		} else {
+		if vs.m.Path == m.Path {
+			vs.gen = r.gen
 			return vs
 		}
+		r.dropSource(e) // relinked: reopen
 	}
-	vs := &videoSource{key: key, m: m}
+	vs := &videoSource{key: key, m: m, gen: r.gen}
 	r.sources[key] = r.lru.PushFront(vs)
-	for r.lru.Len() > r.opt.MaxSources {
-		r.dropSource(r.lru.Back())
+	// Close the least recently used beyond the cap, never one this plan uses.
+	for e := r.lru.Back(); e != nil && r.lru.Len() > r.opt.MaxSources; {
+		prev := e.Prev()
+		if e.Value.(*videoSource).gen != r.gen {
+			r.dropSource(e)
+		}
+		e = prev
 	}
 	return vs
 }

@@ -22,6 +22,7 @@ type recorder struct {
 	opens  []string
 	pulls  map[string][]rt.Time
 	end    rt.Time // frames at or past this return ErrSourceEnd (0: none)
+	closes int
 	openFn func(m render.Media) error
 }
 
@@ -64,7 +65,12 @@ func (s *recSource) Frame(_ context.Context, n rt.Time) (*image.RGBA, error) {
 	return synthFrame(s.pattern, s.w, s.h, n), nil
 }
 
-func (s *recSource) Close() error { return nil }
+func (s *recSource) Close() error {
+	s.rc.mu.Lock()
+	s.rc.closes++
+	s.rc.mu.Unlock()
+	return nil
+}
 
 func TestTheRendererPullsOnlyWhatIsVisible(t *testing.T) {
 	b := newBuilder(t, 64, 36)
@@ -268,5 +274,35 @@ func TestACancelledContextStopsAFrame(t *testing.T) {
 	cancel()
 	if _, err := b.renderer(render.RendererOptions{}).Frame(ctx, 0); !errors.Is(err, context.Canceled) {
 		t.Errorf("error = %v, want context.Canceled", err)
+	}
+}
+
+func TestTheDecoderCapClosesTheLeastRecentlyUsed(t *testing.T) {
+	b := newBuilder(t, 32, 18)
+	v1, v2, v3 := b.track(0, timeline.Video), b.track(0, timeline.Video), b.track(0, timeline.Video)
+	// Frames 0..9: three layers at once; frames 10..19: two other sources.
+	b.clip(v1, media(b.synth("#ff0000", 32, 18)), 0, 10, 0)
+	b.clip(v2, media(b.synth("#00ff00", 32, 18)), 0, 10, 0, param("scale", 0.5))
+	b.clip(v3, media(b.synth("#0000ff", 32, 18)), 0, 10, 0, param("scale", 0.25))
+	b.clip(v1, media(b.synth("#ffff00", 32, 18)), 10, 10, 0)
+	b.clip(v2, media(b.synth("#00ffff", 32, 18)), 10, 10, 0, param("scale", 0.5))
+	rc := &recorder{}
+	r := b.renderer(render.RendererOptions{OpenVideo: rc.open, MaxSources: 2})
+	img := frame(t, r, 0)
+	// A frame needing more sources than the cap still gets them all.
+	for _, p := range []struct {
+		x, y int
+		want [4]int
+	}{{1, 1, [4]int{255, 0, 0, 255}}, {10, 6, [4]int{0, 255, 0, 255}}, {16, 9, [4]int{0, 0, 255, 255}}} {
+		if got := at(img, p.x, p.y); got != p.want {
+			t.Errorf("frame 0 at (%d,%d) = %v, want %v", p.x, p.y, got, p.want)
+		}
+	}
+	frame(t, r, 12)
+	rc.mu.Lock()
+	open := len(rc.opens) - rc.closes
+	rc.mu.Unlock()
+	if open > 2 {
+		t.Errorf("%d decoders open after moving on, want at most the cap of 2", open)
 	}
 }
