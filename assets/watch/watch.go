@@ -239,6 +239,9 @@ func (w *watcher) handle(ctx context.Context, ev fsnotify.Event) bool {
 // would hand back, old path and all, when the Create for the new name adds them again); so
 // they are dropped here, before that Create sets up fresh ones under the new name.
 func (w *watcher) unwatch(p string) {
+	if !w.dirs[p] {
+		return // a file (or an unwatched folder): nothing to drop, and no walk per deleted file
+	}
 	prefix := p + string(filepath.Separator)
 	for d := range w.dirs {
 		if d == p || strings.HasPrefix(d, prefix) {
