@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"image"
+	"math"
 	"testing"
 
 	"github.com/slate-nle/slate/render"
@@ -233,5 +234,25 @@ func TestRendererRefusesBadOptions(t *testing.T) {
 	r := b.renderer(render.RendererOptions{})
 	if err := r.FrameInto(t.Context(), 0, image.NewRGBA(image.Rect(0, 0, 10, 10))); err == nil {
 		t.Error("a destination of the wrong size was accepted")
+	}
+}
+
+func TestPlacementCornersAreWhereTheClipIsDrawn(t *testing.T) {
+	b := newBuilder(t, 320, 180)
+	v1 := b.track(0, timeline.Video)
+	c := b.clip(v1, media(b.synth("#ffffff", 320, 180)), 0, 20, 0,
+		param("scale", 0.25), param("position.x", 40), param("crop.left", 0.5), param("rotation", 90))
+	p := render.ClipPlacement(c, 0, 320, 180, 320, 180)
+	// Rotated a quarter turn about its centre (200, 90): the kept right half (x 200..240
+	// before turning) becomes the lower half, y 90..130, x 177.5..222.5.
+	got := p.Corners(320, 180)
+	want := [4][2]float64{{222.5, 90}, {222.5, 130}, {177.5, 130}, {177.5, 90}}
+	for i := range want {
+		if math.Abs(got[i][0]-want[i][0]) > 1e-9 || math.Abs(got[i][1]-want[i][1]) > 1e-9 {
+			t.Errorf("corner %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+	if bb := box(frame(t, b.renderer(render.RendererOptions{}), 0)); !nearRect(bb, image.Rect(178, 90, 222, 130)) {
+		t.Errorf("drawn box %v, want the corners' box", bb)
 	}
 }

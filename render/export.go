@@ -264,7 +264,6 @@ func runExport(ctx context.Context, r *Renderer, enc encoder, tl *timeline.Timel
 	tokens := make(chan struct{}, inFlight)
 	plans := make(chan job, inFlight)
 	done := make(chan job, inFlight)
-	pool := sync.Pool{New: func() any { return image.NewRGBA(image.Rect(0, 0, r.w, r.h)) }}
 
 	wg.Add(1)
 	go func() { // sources, in order
@@ -296,7 +295,7 @@ func runExport(ctx context.Context, r *Renderer, enc encoder, tl *timeline.Timel
 			defer cw.Done()
 			for j := range plans {
 				if j.err == nil {
-					j.img = pool.Get().(*image.RGBA)
+					j.img = GetFrame(r.w, r.h) // every pixel is overwritten
 					j.err = r.draw(j.img, j.p)
 					j.p = nil
 				}
@@ -365,7 +364,7 @@ func runExport(ctx context.Context, r *Renderer, enc encoder, tl *timeline.Timel
 		if err := enc.WriteFrame(out); err != nil {
 			return fmt.Errorf("frame %d: %w", f, err)
 		}
-		pool.Put(j.img)
+		PutFrame(j.img)
 		<-tokens
 		next++
 		if progress != nil {

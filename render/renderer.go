@@ -388,7 +388,7 @@ func (r *Renderer) resolveClip(ctx context.Context, c *timeline.Clip, f rt.Time,
 		if err != nil {
 			return pulls, err
 		}
-		img := image.NewRGBA(image.Rect(0, 0, r.w, r.h))
+		img := image.NewRGBA(image.Rect(0, 0, r.w, r.h)) // kept by the plan, so not pooled
 		if err := r.draw(img, sub); err != nil {
 			return pulls, err
 		}
