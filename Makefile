@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 GO ?= go
 export LANG := en_US.UTF-8
-export LC_ALL := en_US.UTF-8
 # One set of build tags for build, test and vet, so the cgo cache is paid once.
 TAGS ?=
 GOFLAGS_ALL := -tags=$(TAGS)

@@ -256,7 +256,7 @@ func TestJobsAcrossProcesses(t *testing.T) {
 	t.Run("a job killed with its process is resumed by key, not lost or sent twice", func(t *testing.T) {
 		file := genNewProjectFile(t)
 		g := long(file)
-		g.Args = []string{bin, "gen", file, "--op", "i2v", "--image", img, "--camera", "orbit right", "--duration", "6",
+		g.Args = []string{bin, "gen", file, "--op", "i2v", "--image", img, "--camera", "orbit right", "--duration", "20",
 			"--resolution", "180p", "--seed", "1", "--yes"}
 		if err := g.Start(); err != nil {
 			t.Fatal(err)

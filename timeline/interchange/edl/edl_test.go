@@ -371,7 +371,7 @@ func TestBadInputGivesTheLineAndNoTimeline(t *testing.T) {
 		{"an event line with too few fields", "TITLE: x\n001 AX V C 01:00:00:00 01:00:01:00 01:00:00:00\n", core.ReadOptions{}, 2, "8 or 9 fields"},
 		{"an unknown edit", "001 AX V X 01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n", core.ReadOptions{}, 1, `unknown edit "X"`},
 		{"an unknown channel", "001 AX Q C 01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n", core.ReadOptions{}, 1, `unknown channel "Q"`},
-		{"a timecode with a bad minute", "\n\n001 AX V C 01:61:00:00 01:61:01:00 01:00:00:00 01:00:01:00\n", core.ReadOptions{}, 3, "minutes and seconds must be below 60"},
+		{"a timecode with a bad minute", "\n\n001 AX V C 01:61:00:00 01:61:01:00 01:00:00:00 01:00:01:00\n", core.ReadOptions{}, 3, "minutes must be below 60"},
 		{"a record out before its in", "001 AX V C 01:00:00:00 01:00:01:00 01:00:01:00 01:00:00:00\n", core.ReadOptions{}, 1, "record out"},
 		{"a stray line before the first event", "TITLE: x\nhello there\n", core.ReadOptions{}, 2, "not an EDL header or event line"},
 		{"a source/record mismatch when strict", string(readSample(t, "timecode_mismatch.edl")), core.ReadOptions{Rate: rt.Rate25, Strict: true}, 13, "source duration 49 frames differs from record duration 47"},
