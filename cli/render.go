@@ -187,7 +187,7 @@ func (p *progress) update(done, total int, fps float64) {
 	p.last = now
 	eta := "?"
 	if fps > 0 {
-		eta = (time.Duration(float64(total-done)/fps*float64(time.Second))).Round(time.Second).String()
+		eta = (time.Duration(float64(total-done) / fps * float64(time.Second))).Round(time.Second).String()
 	}
 	fmt.Fprintf(p.w, "render: %d/%d frames (%d%%), %.1f frames/s, %s left\n", done, total, 100*done/max(total, 1), fps, eta)
 }
