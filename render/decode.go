@@ -43,11 +43,12 @@ var ErrSourceClosed = errors.New("source is closed")
 // A VideoSource owns its ffmpeg: Close kills and reaps it, as does the end of the context
 // given to OpenVideo. Safe for concurrent use; reads are serialized by one mutex.
 type VideoSource struct {
-	path  string
-	opt   SourceOptions
-	w, h  int
-	alpha bool
-	life  context.Context
+	recent recentRing // the last frames decoded, for slightly out-of-order requests
+	path   string
+	opt    SourceOptions
+	w, h   int
+	alpha  bool
+	life   context.Context
 
 	mu      sync.Mutex
 	cancel  context.CancelFunc
@@ -146,6 +147,9 @@ func (v *VideoSource) Frame(ctx context.Context, n rt.Time) (*image.RGBA, error)
 	if n < 0 || (v.end >= 0 && n >= v.end) {
 		return nil, v.endErr(n)
 	}
+	if img := v.recent.get(n); img != nil {
+		return img, nil
+	}
 	far := rt.Time(2*v.opt.Rate.Nominal() + seekMargin)
 	if v.p == nil || n < v.next || n-v.next > far {
 		if err := v.start(max(0, n-seekMargin)); err != nil {
@@ -154,6 +158,21 @@ func (v *VideoSource) Frame(ctx context.Context, n rt.Time) (*image.RGBA, error)
 	}
 	size := 4 * v.w * v.h
 	for v.next < n {
+		if n-v.next <= recentFrames {
+			// Keep the few frames just before the target: parallel callers often ask for
+			// f+1 before f, and serving f from here saves an ffmpeg restart.
+			at := v.next
+			img := GetFrame(v.w, v.h)
+			if err := v.read(ctx, img.Pix); err != nil {
+				PutFrame(img)
+				return nil, v.readErr(ctx, n, err)
+			}
+			if v.alpha {
+				premultiply(img.Pix)
+			}
+			v.recent.put(at, img)
+			continue
+		}
 		if cap(v.scratch) < size {
 			v.scratch = make([]byte, size)
 		}
@@ -169,7 +188,33 @@ func (v *VideoSource) Frame(ctx context.Context, n rt.Time) (*image.RGBA, error)
 	if v.alpha {
 		premultiply(img.Pix)
 	}
+	v.recent.put(n, img)
 	return img, nil
+}
+
+// recentFrames is how many of the last decoded frames a source keeps.
+const recentFrames = 4
+
+// recentRing holds the last decoded frames by number. They are shared read-only like every
+// frame a source returns.
+type recentRing struct {
+	n    [recentFrames]rt.Time
+	img  [recentFrames]*image.RGBA
+	next int
+}
+
+func (r *recentRing) get(n rt.Time) *image.RGBA {
+	for i, img := range r.img {
+		if img != nil && r.n[i] == n {
+			return img
+		}
+	}
+	return nil
+}
+
+func (r *recentRing) put(n rt.Time, img *image.RGBA) {
+	r.n[r.next], r.img[r.next] = n, img
+	r.next = (r.next + 1) % recentFrames
 }
 
 func (v *VideoSource) endErr(n rt.Time) error {
