@@ -233,18 +233,29 @@ type LiftRange struct {
 func (*LiftRange) Op() string { return "lift-range" }
 
 func (c *LiftRange) Apply(tl *timeline.Timeline) (Command, error) {
+	return clearSpan(tl, c.Op(), c.Start, c.Dur, c.Tracks, false)
+}
+
+// clearSpan empties frames start..start+dur on the tracks (every unlocked one when none are
+// listed) and, with ripple, closes the gap.
+func clearSpan(tl *timeline.Timeline, op string, start, dur rt.Time, tracks []timeline.ID, ripple bool) (Command, error) {
 	return run(tl, func(x *tx) error {
-		r, err := rt.NewRange(c.Start, c.Dur)
-		if err != nil || c.Start < 0 {
-			return fmt.Errorf("lift-range: invalid span %d+%d", c.Start, c.Dur)
+		r, err := rt.NewRange(start, dur)
+		if err != nil || start < 0 {
+			return fmt.Errorf("%s: invalid span %d+%d", op, start, dur)
 		}
-		ts, err := rangeTracks(x, c.Tracks)
+		ts, err := rangeTracks(x, tracks)
 		if err != nil {
 			return err
 		}
 		for _, t := range ts {
 			if err := x.clear(t, r); err != nil {
 				return err
+			}
+			if ripple {
+				if err := x.do(&Shift{Track: t.ID, From: r.End(), By: -r.Dur}); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -261,25 +272,7 @@ type Extract struct {
 func (*Extract) Op() string { return "extract" }
 
 func (c *Extract) Apply(tl *timeline.Timeline) (Command, error) {
-	return run(tl, func(x *tx) error {
-		r, err := rt.NewRange(c.Start, c.Dur)
-		if err != nil || c.Start < 0 {
-			return fmt.Errorf("extract: invalid span %d+%d", c.Start, c.Dur)
-		}
-		ts, err := rangeTracks(x, c.Tracks)
-		if err != nil {
-			return err
-		}
-		for _, t := range ts {
-			if err := x.clear(t, r); err != nil {
-				return err
-			}
-			if err := x.do(&Shift{Track: t.ID, From: r.End(), By: -r.Dur}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return clearSpan(tl, c.Op(), c.Start, c.Dur, c.Tracks, true)
 }
 
 // Split (the razor) cuts at a frame: one clip, the clip under it on one track, or, with
