@@ -47,6 +47,9 @@ type Editor struct {
 	inspector *inspector
 	status    *widget.Label
 
+	player    playerLink
+	following bool // the playhead is moving because the player said so
+
 	mu       sync.Mutex // guards media (read by the render goroutine)
 	media    *mediaset.Set
 	selected timeline.ID
@@ -82,6 +85,7 @@ func New(a fyne.App, p *project.Project, opt Options) (*Editor, error) {
 		opt.Width, opt.Height = 1280, 800
 	}
 	e := &Editor{app: a, proj: p, opt: opt, status: widget.NewLabel("")}
+	e.player.e = e
 	e.media = mediaset.New(p)
 	e.win = a.NewWindow(e.title())
 	e.timeline = timelineview.New()
@@ -132,6 +136,7 @@ func (e *Editor) title() string {
 }
 
 func (e *Editor) close() error {
+	e.player.close()
 	e.viewer.stop()
 	e.bin.stop()
 	return e.proj.Close()
@@ -210,6 +215,25 @@ func (e *Editor) seek(f rt.Time) {
 	e.curves.SetPlayhead(f)
 	e.viewer.show(f)
 	e.inspector.show(e.proj.Timeline(), e.selected)
+	if !e.following {
+		e.player.seek(f)
+	}
+}
+
+// followPlayer moves the playhead to where the player is, without seeking it back.
+func (e *Editor) followPlayer(f rt.Time) {
+	e.following = true
+	e.seek(f)
+	e.following = false
+}
+
+// openPlayer starts the preview player on this project (real-time playback with sound).
+func (e *Editor) openPlayer() {
+	if err := e.player.open(); err != nil {
+		e.showError(err)
+		return
+	}
+	e.setStatus("Preview player opened: it follows your edits and the playhead")
 }
 
 func (e *Editor) selectClips(ids []timeline.ID) {
@@ -247,6 +271,8 @@ func (e *Editor) menu() *fyne.MainMenu {
 		fyne.NewMenuItem("Add Marker", e.addMarker),
 	)
 	view := fyne.NewMenu("View",
+		fyne.NewMenuItem("Open in Player", e.openPlayer),
+		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Preview: Full", func() { e.viewer.setScale(1) }),
 		fyne.NewMenuItem("Preview: 1/2", func() { e.viewer.setScale(0.5) }),
 		fyne.NewMenuItem("Preview: 1/4", func() { e.viewer.setScale(0.25) }),
@@ -272,6 +298,7 @@ func (e *Editor) shortcuts() {
 	add(fyne.KeyN, fyne.KeyModifierControl, e.newProject)
 	add(fyne.KeyQ, fyne.KeyModifierControl, func() { e.win.Close() })
 	add(fyne.KeyK, fyne.KeyModifierControl, e.splitAtPlayhead)
+	add(fyne.KeyP, fyne.KeyModifierControl, e.openPlayer)
 }
 
 // typedRune handles the transport keys the timeline passes on: Space, J/K/L, I/O, M.
@@ -351,6 +378,7 @@ func (e *Editor) switchTo(path string) {
 		e.showError(err)
 		return
 	}
+	e.player.close()
 	e.viewer.stop()
 	e.bin.stop()
 	e.proj.Close()

@@ -80,7 +80,8 @@ func (v *viewer) object() fyne.CanvasObject {
 		widget.NewButtonWithIcon("", theme.MediaFastForwardIcon(), func() { v.e.seek(v.at + 1) }),
 		widget.NewButtonWithIcon("", theme.MediaSkipNextIcon(), func() { v.e.seek(v.e.proj.Timeline().Duration() - 1) }),
 	)
-	bar := container.NewBorder(nil, nil, transport, v.scale, v.tc)
+	player := widget.NewButtonWithIcon("Player", theme.MediaVideoIcon(), v.e.openPlayer)
+	bar := container.NewBorder(nil, nil, transport, container.NewHBox(v.scale, player), v.tc)
 	return container.NewBorder(nil, bar, nil, nil, container.NewStack(bg, v.img))
 }
 
