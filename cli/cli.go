@@ -114,10 +114,10 @@ func help(w io.Writer) {
 	sort.Strings(names)
 	for _, n := range names {
 		c := commands[n]
-		fmt.Fprintf(w, "  %-10s %s\n", n, c.Summary)
+		fmt.Fprintf(w, "  %-16s %s\n", n, c.Summary)
 	}
-	fmt.Fprintln(w, "  version    print the version")
-	fmt.Fprintln(w, "  help       print this help")
+	fmt.Fprintln(w, "  version          print the version")
+	fmt.Fprintln(w, "  help             print this help")
 	fmt.Fprintln(w, "\nRun 'slate SUBCOMMAND -h' for a subcommand's flags.")
 }
 
