@@ -107,6 +107,7 @@ func Run(ctx context.Context, opt Options) error {
 		return err
 	}
 	q := playback.NewQueue(r, 2, 8, tl.Duration())
+	q.SetFramePeriod(time.Duration(float64(time.Second) * float64(tl.Rate.Den) / float64(tl.Rate.Num)))
 	defer func() {
 		q.Close()
 		r.Close()

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"image"
+	"math"
 	"sync"
+	"time"
 
 	"github.com/slate-nle/slate/timeline/rt"
 )
@@ -51,6 +53,31 @@ type Queue struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	// Latency: with a frame period set, the queue measures how many frame periods a render
+	// takes (a moving average) and starts the window that far ahead of the playhead, since a
+	// frame started at the playhead would be obsolete when it arrives.
+	period  time.Duration
+	lag     float64
+	moving  bool      // the window is advancing frame by frame (playback), not seeking
+	movedAt time.Time // when it last advanced
+}
+
+// SetFramePeriod turns on latency lead: renders are aimed ahead of the playhead by the
+// measured render time. Zero (the default) renders from the playhead on.
+func (q *Queue) SetFramePeriod(d time.Duration) {
+	q.mu.Lock()
+	q.period = d
+	q.mu.Unlock()
+}
+
+// lead is how many frames ahead of the playhead rendering starts: only during playback, so a
+// paused or seeking playhead gets its own frame.
+func (q *Queue) lead() int {
+	if !q.moving || q.period == 0 {
+		return 0
+	}
+	return min(int(math.Ceil(q.lag)), q.depth-1)
 }
 
 // NewQueue starts workers goroutines rendering from src, keeping up to depth frames ahead.
@@ -82,7 +109,7 @@ func (q *Queue) next() (rt.Time, bool) {
 	if !q.wanted {
 		return 0, false // nothing is asked for before the first Want
 	}
-	for i := 0; i < q.depth; i++ {
+	for i := q.lead(); i < q.depth; i++ {
 		f := q.from + rt.Time(i*q.dir)
 		if f < 0 || f >= q.limit {
 			return 0, false
@@ -109,9 +136,14 @@ func (q *Queue) work() {
 		gen := q.gen
 		q.mu.Unlock()
 		q.use.RLock()
+		t0 := time.Now()
 		img, err := q.src.Frame(q.ctx, f)
+		took := time.Since(t0)
 		q.use.RUnlock()
 		q.mu.Lock()
+		if q.period > 0 {
+			q.lag = 0.8*q.lag + 0.2*float64(took)/float64(q.period)
+		}
 		if gen != q.gen || q.slots[f] != s {
 			continue // the timeline changed or the window moved on while it rendered
 		}
@@ -132,9 +164,17 @@ func (q *Queue) Want(from rt.Time, dir int) {
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	now := time.Now()
 	if q.wanted && from == q.from && dir == q.dir {
+		if q.moving && now.Sub(q.movedAt) > 2*q.period {
+			q.moving = false // paused: render the frame under the playhead
+			q.cond.Broadcast()
+		}
 		return
 	}
+	step := (from - q.from) * rt.Time(dir)
+	q.moving = q.wanted && dir == q.dir && step > 0 && step <= 2
+	q.movedAt = now
 	q.from, q.dir, q.wanted = from, dir, true
 	for f, s := range q.slots {
 		if !s.busy && !q.inWindow(f) {
