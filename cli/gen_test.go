@@ -224,10 +224,11 @@ func TestJobsAcrossProcesses(t *testing.T) {
 	}
 	waitRunning := func(t *testing.T, file string) string {
 		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
+		// Generous: under a full parallel test run the generator can take a while to start.
+		deadline := time.Now().Add(90 * time.Second)
 		for time.Now().Before(deadline) {
 			r := genSlate(t, bin, "", "jobs", file)
-			if m := regexp.MustCompile(`(?m)^(\d+)\s+running\s+[1-9]`).FindStringSubmatch(r.stdout); m != nil {
+			if m := regexp.MustCompile(`(?m)^(\d+)\s+running\b`).FindStringSubmatch(r.stdout); m != nil {
 				return m[1]
 			}
 			time.Sleep(100 * time.Millisecond)
